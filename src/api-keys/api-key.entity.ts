@@ -1,0 +1,58 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { IdListColumn, InstantColumn } from '../database/columns';
+
+@Entity('api_keys')
+export class ApiKey {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  title: string;
+
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  description: string;
+
+  /** SHA-256 of the secret; the secret itself is never stored. */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  keyHash: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  mask: string;
+
+  /** After a rotation, the digest of the old secret, accepted until previousExpiresAt. */
+  @Column({ type: 'varchar', length: 64, nullable: true, unique: true })
+  previousKeyHash: string | null;
+
+  @InstantColumn({ nullable: true })
+  previousExpiresAt: Date | null;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @IdListColumn()
+  privileges: string[];
+
+  @IdListColumn()
+  categories: string[];
+
+  @IdListColumn()
+  groups: string[];
+
+  @Column({ type: 'integer', default: 0 })
+  maxPerSec: number;
+
+  @InstantColumn({ nullable: true })
+  expiresAt: Date | null;
+
+  @InstantColumn()
+  createdAt: Date;
+
+  @InstantColumn()
+  updatedAt: Date;
+
+  @InstantColumn({ nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  createdBy: string;
+}

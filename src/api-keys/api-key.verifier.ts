@@ -1,0 +1,117 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { CredentialCache } from '../common/credential-cache';
+import { sha256Hex } from '../common/secrets';
+import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
+import { ActivityRecorder } from '../database/activity-recorder';
+import { WriteLock } from '../database/write-lock';
+import { ApiKey } from './api-key.entity';
+
+interface Verified {
+  key: ApiKey;
+  principal: Principal;
+}
+
+const invalid = () =>
+  AppError.unauthorized('invalid_api_key', 'The API key is not valid.');
+
+/**
+ * Turns a presented secret into a Principal. Verified keys and unknown digests
+ * are cached, so a repeated request reads no database; expiry, the active flag
+ * and a rotated secret's grace are still checked against the clock on every
+ * request. Every change made through ApiKeysService calls `invalidate`, so it
+ * shows on the very next request.
+ */
+@Injectable()
+export class ApiKeyVerifier implements OnApplicationShutdown {
+  private readonly cache: CredentialCache<Verified>;
+  private readonly lastUsed: ActivityRecorder<ApiKey>;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+    lock: WriteLock,
+  ) {
+    this.cache = new CredentialCache(cacheOptions(config));
+    this.lastUsed = new ActivityRecorder(
+      lock,
+      ApiKey,
+      'lastUsedAt',
+      config.activityFlushInterval * 1000,
+    );
+  }
+
+  async verify(secret: string): Promise<Principal> {
+    const digest = sha256Hex(secret);
+    const now = this.clock.now();
+    const found = await this.cache.lookup(digest, now, () => this.load(digest));
+    if (!found) throw invalid();
+    const { key, principal } = found;
+    if (
+      digest === key.previousKeyHash &&
+      !(key.previousExpiresAt!.getTime() > now)
+    ) {
+      throw invalid();
+    }
+    if (!key.active) {
+      throw AppError.unauthorized(
+        'api_key_disabled',
+        `API key "${key.title}" is disabled.`,
+      );
+    }
+    if (key.expiresAt && key.expiresAt.getTime() <= now) {
+      throw AppError.unauthorized(
+        'api_key_expired',
+        `API key "${key.title}" has expired.`,
+      );
+    }
+    this.lastUsed.touch(key.id, now);
+    return principal;
+  }
+
+  /** Forgets what is cached about a key; its current digest may no longer be unknown. */
+  invalidate(key: Pick<ApiKey, 'id' | 'keyHash'>): void {
+    this.cache.invalidate((entry) => entry.key.id === key.id, [key.keyHash]);
+  }
+
+  forget(keyId: string): void {
+    this.lastUsed.forget(keyId);
+  }
+
+  /** The latest use of a key, including what is not yet written. */
+  lastUsedAt(key: ApiKey): Date | null {
+    const unwritten = this.lastUsed.unwritten(key.id);
+    return unwritten ? new Date(unwritten) : key.lastUsedAt;
+  }
+
+  flush(): Promise<number> {
+    return this.lastUsed.flush();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.lastUsed.stop();
+  }
+
+  private async load(digest: string): Promise<Verified | null> {
+    const key = await this.keys.findOne({
+      where: [{ keyHash: digest }, { previousKeyHash: digest }],
+    });
+    if (!key) return null;
+    const principal: Principal = Object.freeze({
+      type: 'api_key',
+      id: key.id,
+      name: key.title,
+      privileges: Object.freeze([...key.privileges]),
+      categories: Object.freeze([...key.categories]),
+      groups: Object.freeze([...key.groups]),
+      maxPerSec: key.maxPerSec,
+      expiresAt: key.expiresAt,
+    });
+    return { key, principal };
+  }
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { newId, randomString, sha256Hex } from '../common/secrets';
+import { futureInstant, iso, isoOrNull } from '../common/time';
+import { Page, PageQuery } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { WriteLock } from '../database/write-lock';
+import { keyBucket } from '../rate-limits/key-rate-limit.guard';
+import {
+  RATE_LIMIT_STORE,
+  RateLimitStore,
+} from '../rate-limits/rate-limit.store';
+import {
+  ApiKeyView,
+  CreateApiKeyDto,
+  RotateApiKeyDto,
+  UpdateApiKeyDto,
+} from './api-key.dto';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyVerifier } from './api-key.verifier';
+
+export type ApiKeyWithSecret = ApiKeyView & { key: string };
+
+export const maskOf = (secret: string) =>
+  `${secret.slice(0, 4)}********${secret.slice(-4)}`;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
+    private readonly verifier: ApiKeyVerifier,
+    private readonly clock: Clock,
+    private readonly lock: WriteLock,
+  ) {}
+
+  async create(dto: CreateApiKeyDto, actor: string): Promise<ApiKeyWithSecret> {
+    const now = this.clock.now();
+    const secret = this.newSecret();
+    const key = this.keys.create({
+      id: newId(),
+      title: dto.title,
+      description: dto.description ?? '',
+      keyHash: sha256Hex(secret),
+      mask: maskOf(secret),
+      previousKeyHash: null,
+      previousExpiresAt: null,
+      active: dto.active ?? true,
+      privileges: dto.privileges ?? [],
+      categories: dto.categories ?? [],
+      groups: dto.groups ?? [],
+      maxPerSec: dto.max_per_sec ?? 0,
+      expiresAt: futureInstant(dto.expires_at ?? null, 'expires_at', now),
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+      lastUsedAt: null,
+      createdBy: actor,
+    });
+    await this.lock.exclusive(() => this.keys.insert(key));
+    this.verifier.invalidate(key);
+    return { ...this.view(key), key: secret };
+  }
+
+  async list(page: PageQuery): Promise<Page<ApiKeyView>> {
+    const [rows, total] = await this.keys.findAndCount({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items: rows.map((key) => this.view(key)), total };
+  }
+
+  async get(id: string): Promise<ApiKeyView> {
+    return this.view(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateApiKeyDto): Promise<ApiKeyView> {
+    const now = this.clock.now();
+    const expiresAt =
+      dto.expires_at === undefined
+        ? undefined
+        : futureInstant(dto.expires_at, 'expires_at', now);
+    const key = await this.lock.exclusive(async () => {
+      const key = await this.find(id);
+      Object.assign(key, {
+        title: dto.title ?? key.title,
+        description: dto.description ?? key.description,
+        active: dto.active ?? key.active,
+        privileges: dto.privileges ?? key.privileges,
+        categories: dto.categories ?? key.categories,
+        groups: dto.groups ?? key.groups,
+        maxPerSec: dto.max_per_sec ?? key.maxPerSec,
+        expiresAt: expiresAt === undefined ? key.expiresAt : expiresAt,
+        updatedAt: new Date(now),
+      });
+      await this.keys.update({ id }, withoutId(key));
+      return key;
+    });
+    this.verifier.invalidate(key);
+    return this.view(key);
+  }
+
+  /** A new secret for the same key; the old one works for `grace_seconds`, never past the key's expiry. */
+  async rotate(id: string, dto: RotateApiKeyDto): Promise<ApiKeyWithSecret> {
+    const now = this.clock.now();
+    const secret = this.newSecret();
+    const key = await this.lock.exclusive(async () => {
+      const key = await this.find(id);
+      const graceEnd = now + (dto.grace_seconds ?? 0) * 1000;
+      const end = Math.min(graceEnd, key.expiresAt?.getTime() ?? Infinity);
+      const previous = end > now ? key.keyHash : null;
+      Object.assign(key, {
+        keyHash: sha256Hex(secret),
+        mask: maskOf(secret),
+        previousKeyHash: previous,
+        previousExpiresAt: previous ? new Date(end) : null,
+        updatedAt: new Date(now),
+      });
+      await this.keys.update({ id }, withoutId(key));
+      return key;
+    });
+    this.verifier.invalidate(key);
+    return { ...this.view(key), key: secret };
+  }
+
+  async remove(id: string): Promise<void> {
+    const key = await this.lock.exclusive(async () => {
+      const key = await this.find(id);
+      await this.keys.delete({ id });
+      return key;
+    });
+    this.verifier.invalidate(key);
+    this.verifier.forget(key.id);
+    await this.rateLimits.forget(keyBucket(key.id));
+  }
+
+  private async find(id: string): Promise<ApiKey> {
+    const key =
+      typeof id === 'string' ? await this.keys.findOneBy({ id }) : null;
+    if (!key) throw AppError.notFound(`No API key with id "${id}".`);
+    return key;
+  }
+
+  private newSecret(): string {
+    return randomString(this.config.apiKeyLength);
+  }
+
+  /** The only shape a key leaves this service in: never the digest. */
+  private view(key: ApiKey): ApiKeyView {
+    return {
+      id: key.id,
+      title: key.title,
+      description: key.description,
+      mask: key.mask,
+      active: key.active,
+      privileges: key.privileges,
+      categories: key.categories,
+      groups: key.groups,
+      max_per_sec: key.maxPerSec,
+      expires_at: isoOrNull(key.expiresAt),
+      created_at: iso(key.createdAt),
+      updated_at: iso(key.updatedAt),
+      last_used_at: isoOrNull(this.verifier.lastUsedAt(key)),
+      created_by: key.createdBy,
+    };
+  }
+}
+
+function withoutId(key: ApiKey): Omit<ApiKey, 'id'> {
+  const { id: _id, ...rest } = key;
+  return rest;
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { PrivilegesGuard } from './auth/privileges.guard';
+import { CommonModule } from './common/common.module';
+import { ProblemFilter } from './common/problem.filter';
+import { AppValidationPipe } from './common/validation';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    CommonModule,
+    DatabaseModule,
+    RateLimitsModule,
+    AuthModule,
+    ApiKeysModule,
+    SessionsModule,
+    UsersModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    // Guards run in the order listed here:
+    // 1. who is calling (sets req.principal; 401s; strips credentials from body and query)
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    // 2. the caller's key within its max_per_sec (needs the key from step 1)
+    { provide: APP_GUARD, useExisting: KeyRateLimitGuard },
+    // 3. the route's @RequirePrivileges (403 missing_privilege)
+    { provide: APP_GUARD, useExisting: PrivilegesGuard },
+  ],
+})
+export class AppModule {}

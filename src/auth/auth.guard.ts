@@ -1,0 +1,20 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthedRequest } from './authed-request';
+import { AuthService } from './auth.service';
+import { policyOf } from './policy.decorator';
+
+/** Deny by default: every route but the public ones needs a valid credential. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    await this.auth.authenticate(req, policyOf(this.reflector, context));
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { MeController } from './me.controller';
+import { PrivilegesGuard } from './privileges.guard';
+
+@Module({
+  imports: [ApiKeysModule, SessionsModule],
+  controllers: [MeController],
+  providers: [AuthService, AuthGuard, PrivilegesGuard],
+  exports: [AuthService, AuthGuard, PrivilegesGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
+import { AppError } from '../common/app-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SessionVerifier } from '../sessions/session.verifier';
+import type { AuthedRequest } from './authed-request';
+import { findCredential, stripCredentials } from './credentials';
+import type { Policy } from './policy.decorator';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly apiKeys: ApiKeyVerifier,
+    private readonly sessions: SessionVerifier,
+  ) {}
+
+  /** Sets `req.principal`, or throws the precise 401/403. Public routes ignore credentials. */
+  async authenticate(req: AuthedRequest, policy: Policy): Promise<void> {
+    const isPublic = policy.kind === 'public';
+    const credential = isPublic
+      ? null
+      : findCredential(req, this.config.allowQueryCredentials);
+    stripCredentials(req);
+    if (isPublic) return;
+    if (!credential) {
+      throw AppError.unauthorized(
+        'no_credentials',
+        'This route needs an API key or a session.',
+      );
+    }
+    if (credential.kind === 'api_key') {
+      req.principal = await this.apiKeys.verify(credential.secret);
+      return;
+    }
+    const session = await this.sessions.verify(credential.secret);
+    // Only a cookie is sent by the browser on its own; headers and query need script access.
+    if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
+      this.sessions.checkCsrf(session, req.headers['x-csrf-token']);
+    }
+    req.principal = session.principal;
+    req.sessionRecordId = session.sessionRecordId;
+    req.sessionExpiresAt = session.expiresAt;
+  }
+}

@@ -1,0 +1,10 @@
+import type { Request } from 'express';
+import type { Principal } from './principal';
+
+export interface AuthedRequest extends Request {
+  principal?: Principal;
+  /** The session record id when the caller came with a session. */
+  sessionRecordId?: string;
+  /** When the session ends if idle from now on (sessions only). */
+  sessionExpiresAt?: Date;
+}

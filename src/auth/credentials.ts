@@ -1,0 +1,108 @@
+import type { Request } from 'express';
+import { AppError } from '../common/app-error';
+import { TOKEN_PATTERN } from '../common/secrets';
+
+export type CredentialKind = 'api_key' | 'session';
+export type Transport = 'header' | 'query' | 'body' | 'cookie';
+
+export interface Credential {
+  kind: CredentialKind;
+  transport: Transport;
+  /** A string of the right form: checked before any lookup. */
+  secret: string;
+}
+
+export const API_KEY_PATTERN = /^[A-Za-z0-9]{20,128}$/;
+
+type Source = [CredentialKind, Transport, (req: Request) => unknown];
+
+const has = (holder: unknown, name: string): boolean =>
+  typeof holder === 'object' &&
+  holder !== null &&
+  !Array.isArray(holder) &&
+  Object.prototype.hasOwnProperty.call(holder, name);
+
+/** SPEC §2, in order: the first credential present is the one used. */
+const SOURCES: Source[] = [
+  ['api_key', 'header', (req) => req.headers['x-api-key']],
+  ['session', 'header', (req) => req.headers['x-session-id']],
+  [
+    'api_key',
+    'query',
+    (req) => (has(req.query, 'api_key') ? req.query.api_key : undefined),
+  ],
+  [
+    'session',
+    'query',
+    (req) => (has(req.query, 'session_id') ? req.query.session_id : undefined),
+  ],
+  [
+    'api_key',
+    'body',
+    (req) =>
+      has(req.body, 'api_key')
+        ? (req.body as Record<string, unknown>).api_key
+        : undefined,
+  ],
+  [
+    'session',
+    'cookie',
+    (req) => cookieValues(req.headers.cookie, 'session_id'),
+  ],
+];
+
+/**
+ * Finds the credential of a request. A present but malformed one (empty, an
+ * array from a repeated parameter, an object) is a 401 here, before any lookup,
+ * and never falls back to the next place.
+ */
+export function findCredential(
+  req: Request,
+  allowQuery: boolean,
+): Credential | null {
+  for (const [kind, transport, read] of SOURCES) {
+    const value = read(req);
+    if (value === undefined) continue;
+    if (transport === 'query' && !allowQuery) {
+      throw AppError.invalidField(
+        kind === 'api_key' ? 'api_key' : 'session_id',
+        'credentials are not accepted in the query string on this server',
+      );
+    }
+    return { kind, transport, secret: checkForm(kind, value) };
+  }
+  return null;
+}
+
+/** Removes credential properties so they never reach validation, a handler, or a record. */
+export function stripCredentials(req: Request): void {
+  if (has(req.query, 'api_key')) delete req.query.api_key;
+  if (has(req.query, 'session_id')) delete req.query.session_id;
+  if (has(req.body, 'api_key'))
+    delete (req.body as Record<string, unknown>).api_key;
+}
+
+function checkForm(kind: CredentialKind, value: unknown): string {
+  if (kind === 'api_key') {
+    if (typeof value === 'string' && API_KEY_PATTERN.test(value)) return value;
+    throw AppError.unauthorized('invalid_api_key', 'The API key is not valid.');
+  }
+  if (typeof value === 'string' && TOKEN_PATTERN.test(value)) return value;
+  throw AppError.unauthorized('invalid_session', 'The session is not valid.');
+}
+
+/** Every value of a cookie: more than one is ambiguous and so refused. */
+function cookieValues(
+  header: string | undefined,
+  name: string,
+): string | string[] | undefined {
+  if (!header) return undefined;
+  const values: string[] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    values.push(part.slice(eq + 1).trim());
+  }
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values;
+}

@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppError } from '../common/app-error';
+import type { AuthedRequest } from './authed-request';
+import { policyOf } from './policy.decorator';
+import { describe } from './principal';
+import { missingPrivileges } from './privileges';
+
+/** `@RequirePrivileges(...)`: the caller needs all of them; `admin` implies every one. */
+@Injectable()
+export class PrivilegesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const policy = policyOf(this.reflector, context);
+    if (policy.kind !== 'privileges') return true;
+    const principal = context
+      .switchToHttp()
+      .getRequest<AuthedRequest>().principal!;
+    const missing = missingPrivileges(principal.privileges, policy.privileges);
+    if (missing.length > 0) {
+      const noun = missing.length === 1 ? 'privilege' : 'privileges';
+      throw new AppError(
+        403,
+        'missing_privilege',
+        `${describe(principal)} lacks the ${noun} ${missing.join(', ')}.`,
+        { required_privileges: policy.privileges, missing_privileges: missing },
+      );
+    }
+    return true;
+  }
+}

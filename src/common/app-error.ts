@@ -1,0 +1,77 @@
+export type ErrorCode =
+  | 'validation_failed'
+  | 'malformed_json'
+  | 'no_credentials'
+  | 'invalid_api_key'
+  | 'api_key_disabled'
+  | 'api_key_expired'
+  | 'invalid_session'
+  | 'session_expired'
+  | 'account_disabled'
+  | 'login_failed'
+  | 'missing_privilege'
+  | 'scope_denied'
+  | 'csrf_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'too_many_login_attempts'
+  | 'internal_error'
+  | 'unavailable';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one error type of opsgate: an HTTP status, a stable code, and extra problem fields. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extras: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+
+  static validation(errors: FieldError[]): AppError {
+    const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return new AppError(
+      400,
+      'validation_failed',
+      detail || 'Invalid request.',
+      {
+        errors,
+      },
+    );
+  }
+
+  static invalidField(field: string, message: string): AppError {
+    return AppError.validation([{ field, message }]);
+  }
+
+  static unauthorized(code: ErrorCode, detail: string): AppError {
+    return new AppError(401, code, detail);
+  }
+
+  static notFound(detail: string): AppError {
+    return new AppError(404, 'not_found', detail);
+  }
+
+  static conflict(detail: string): AppError {
+    return new AppError(409, 'conflict', detail);
+  }
+
+  static tooManyRequests(
+    code: 'rate_limited' | 'too_many_login_attempts',
+    detail: string,
+    retryAfterSeconds: number,
+  ): AppError {
+    const retryAfter = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    return new AppError(429, code, detail, {}, { 'Retry-After': retryAfter });
+  }
+}

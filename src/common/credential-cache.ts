@@ -1,0 +1,59 @@
+import { BoundedCache } from './bounded-cache';
+
+export interface CredentialCacheOptions {
+  maxSize: number;
+  ttlMs: number;
+  negativeTtlMs: number;
+}
+
+/**
+ * Digest → verified record, plus short-lived "unknown" entries, both bounded:
+ * a flood of random credentials evicts old unknown entries and nothing else.
+ */
+export class CredentialCache<T> {
+  private readonly known: BoundedCache<T>;
+  private readonly unknown: BoundedCache<true>;
+  /** Bumped on every invalidation, so a lookup that raced a change is not cached. */
+  private generation = 0;
+
+  constructor(private readonly options: CredentialCacheOptions) {
+    this.known = new BoundedCache(options.maxSize);
+    this.unknown = new BoundedCache(options.maxSize);
+  }
+
+  async lookup(
+    digest: string,
+    now: number,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const cached = this.known.get(digest, now);
+    if (cached !== undefined) return cached;
+    if (this.unknown.get(digest, now)) return null;
+    const generation = this.generation;
+    const found = await load();
+    if (generation === this.generation) {
+      if (found === null) {
+        this.unknown.set(digest, true, now, this.options.negativeTtlMs);
+      } else {
+        this.known.set(digest, found, now, this.options.ttlMs);
+      }
+    }
+    return found;
+  }
+
+  /** Drops the records that match, and the given digests from the unknown list. */
+  invalidate(matches: (record: T) => boolean, newDigests: string[] = []): void {
+    this.generation++;
+    this.known.deleteWhere(matches);
+    for (const digest of newDigests) this.unknown.delete(digest);
+  }
+
+  delete(digest: string): void {
+    this.generation++;
+    this.known.delete(digest);
+  }
+
+  get sizes(): { known: number; unknown: number } {
+    return { known: this.known.size, unknown: this.unknown.size };
+  }
+}

@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { json } from 'express';
+import { AppError } from './app-error';
+
+export const BODY_LIMIT = '1mb';
+const SECRET_HEADERS = ['x-api-key', 'x-session-id', 'cookie', 'x-csrf-token'];
+const SECRET_PARAMS = new Set(['api_key', 'session_id']);
+
+/** Referrer-Policy on every response so a credential in a URL never leaks through Referer. */
+export function securityHeaders(
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+}
+
+/**
+ * Express 5 re-parses `req.query` on every read and returns a new object; pin one
+ * parsed copy on the request so the AuthGuard can remove credentials from it
+ * before validation sees the query.
+ */
+export function pinQuery(
+  req: Request,
+  _res: Response,
+  next: NextFunction,
+): void {
+  Object.defineProperty(req, 'query', {
+    value: req.query,
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+  next();
+}
+
+/** JSON bodies up to 1 MiB; parser failures become problem+json errors with their own codes. */
+export function jsonBody(): RequestHandler {
+  const parse = json({ limit: BODY_LIMIT });
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) =>
+      next(err ? toBodyError(err) : undefined),
+    );
+}
+
+function toBodyError(err: unknown): AppError {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    return new AppError(
+      413,
+      'payload_too_large',
+      `The request body is larger than ${BODY_LIMIT}.`,
+    );
+  }
+  if (type === 'entity.parse.failed') {
+    return new AppError(
+      400,
+      'malformed_json',
+      'The request body is not valid JSON.',
+    );
+  }
+  return new AppError(
+    400,
+    'malformed_json',
+    'The request body could not be read.',
+  );
+}
+
+/** Redacts credential parameters however their names are percent-encoded. */
+export function redactUrl(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0];
+      return SECRET_PARAMS.has(decodeName(name)) ? `${name}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, start)}?${pairs.join('&')}`;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return name.toLowerCase();
+  }
+}
+
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[] | undefined> {
+  const copy = { ...headers };
+  for (const name of SECRET_HEADERS) {
+    if (copy[name] !== undefined) copy[name] = '[REDACTED]';
+  }
+  return copy;
+}
+
+/** One debug line per request (verbose adds headers); credentials are always redacted. */
+export function requestLog(logger = new Logger('HTTP')): RequestHandler {
+  return (req, res, next) => {
+    if (!Logger.isLevelEnabled('debug')) return next();
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.debug(
+        `${req.method} ${redactUrl(req.originalUrl)} ${res.statusCode} ${ms.toFixed(1)}ms`,
+      );
+      if (Logger.isLevelEnabled('verbose')) {
+        logger.verbose(JSON.stringify(redactHeaders(req.headers)));
+      }
+    });
+    next();
+  };
+}

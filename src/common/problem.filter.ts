@@ -1,0 +1,94 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { AppError, ErrorCode } from './app-error';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'no_credentials',
+  404: 'not_found',
+  405: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+export const WWW_AUTHENTICATE = 'ApiKey header="X-API-Key"';
+
+/** Renders every error as application/problem+json (RFC 9457); nothing internal leaks. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const error = this.toAppError(exception);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(error.status);
+    for (const [name, value] of Object.entries(error.headers)) {
+      res.setHeader(name, value);
+    }
+    if (error.status === 401)
+      res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('application/problem+json');
+    res.send(
+      JSON.stringify({
+        type: 'about:blank',
+        title: STATUS_CODES[error.status] ?? 'Error',
+        status: error.status,
+        code: error.code,
+        detail: error.detail,
+        ...error.extras,
+      }),
+    );
+  }
+
+  private toAppError(exception: unknown): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof HttpException) return this.fromHttp(exception);
+    if (isConstraintViolation(exception)) {
+      return AppError.conflict('The change conflicts with existing data.');
+    }
+    const requestId = randomUUID();
+    this.logger.error(
+      `Unhandled error (request ${requestId})`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return new AppError(
+      500,
+      'internal_error',
+      'An unexpected error occurred.',
+      { request_id: requestId },
+    );
+  }
+
+  private fromHttp(exception: HttpException): AppError {
+    const status = exception.getStatus();
+    if (status === 404) {
+      return AppError.notFound('No such route.');
+    }
+    const code = CODE_BY_STATUS[status] ?? 'internal_error';
+    // Framework messages are generic ("Not Found"); keep them, never a stack.
+    return new AppError(status, code, exception.message);
+  }
+}
+
+/** A UNIQUE or FOREIGN KEY failure that a race slipped past the service's own check. */
+function isConstraintViolation(exception: unknown): boolean {
+  if (!(exception instanceof QueryFailedError)) return false;
+  const code = (exception.driverError as { code?: string } | undefined)?.code;
+  return code === 'SQLITE_CONSTRAINT';
+}

@@ -1,0 +1,158 @@
+import {
+  ArgumentMetadata,
+  Injectable,
+  applyDecorators,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidationOptions,
+  registerDecorator,
+} from 'class-validator';
+import { isPrivilege } from '../auth/privileges';
+import { AppError, FieldError } from './app-error';
+
+/**
+ * The global pipe: strips nothing silently (unknown properties are a 400), turns
+ * plain JSON into DTO instances, and reports every failing field.
+ */
+@Injectable()
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => AppError.validation(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    // Express 5 leaves req.body undefined when a request has no body.
+    if (metadata.type === 'body' && value === undefined) value = {};
+    const validated = metadata.metatype && this.toValidate(metadata);
+    if (
+      validated &&
+      metadata.type === 'body' &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
+      throw AppError.invalidField('body', 'must be a JSON object');
+    }
+    return (await super.transform(value, metadata)) as unknown;
+  }
+}
+
+export function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = prefix + error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message,
+    }));
+    return [...own, ...flatten(error.children ?? [], `${field}.`)];
+  });
+}
+
+/**
+ * The property may be left out, but when present it must pass the other rules:
+ * unlike `@IsOptional()`, a `null` is validated (and so refused) too.
+ */
+export function Optional(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
+
+/** No `<` or `>`: titles end up in web pages. */
+export function NoAngleBrackets(
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'noAngleBrackets',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must not contain < or >', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && !/[<>]/.test(value),
+      },
+    });
+}
+
+/** `limit` (1–1000, default 100) and `offset` (default 0) of every list. */
+export class PageQuery {
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit = 100;
+
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  offset = 0;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Ids of categories and groups, chosen by their creator (SPEC §9). */
+export const SCOPE_ID = /^[a-z0-9_-]{1,64}$/;
+
+/** A list of category or group ids: at most 1000, each of the id form, no duplicates. */
+export function IdList(): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayMaxSize(1000),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Matches(SCOPE_ID, {
+      each: true,
+      message: '$property must hold ids of 1-64 characters of [a-z0-9_-]',
+    }),
+  );
+}
+
+/** A list of privilege ids from the catalog; unknown ids are named in the error. */
+export function PrivilegeList(): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayUnique(),
+    (target: object, propertyName: string | symbol) =>
+      registerDecorator({
+        name: 'privilegeList',
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options: {
+          message: (args) =>
+            `unknown privileges: ${unknownPrivileges(args.value).join(', ')}`,
+        },
+        validator: {
+          validate: (value) => unknownPrivileges(value).length === 0,
+        },
+      }),
+  );
+}
+
+function unknownPrivileges(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((item) => !isPrivilege(item))
+    .map((item) => JSON.stringify(item));
+}

@@ -1,0 +1,159 @@
+import { LogLevel } from '@nestjs/common';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databasePath: string;
+  adminUsername: string;
+  adminPassword: string | undefined;
+  sessionIdleTimeout: number;
+  sessionMaxAge: number;
+  apiKeyLength: number;
+  loginMaxFailures: number;
+  loginWindow: number;
+  trustProxy: boolean | number | string | undefined;
+  allowQueryCredentials: boolean;
+  logLevel: LogLevel;
+  /** Seconds between batched writes of last_used_at and session activity. */
+  activityFlushInterval: number;
+  /** Seconds a verified credential is trusted from the in-process cache. */
+  authCacheTtl: number;
+  /** Seconds an unknown credential digest is remembered as unknown. */
+  authNegativeCacheTtl: number;
+  /** Most credentials kept in each in-process cache. */
+  authCacheSize: number;
+  /** log2 of scrypt's N for new password hashes. */
+  passwordHashCost: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: LogLevel[] = [
+  'verbose',
+  'debug',
+  'log',
+  'warn',
+  'error',
+  'fatal',
+];
+const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates every setting of SPEC §1; the first bad one throws, naming the variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const config: AppConfig = {
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '127.0.0.1'),
+    databasePath: read.string('DATABASE_PATH', 'data/opsgate.sqlite'),
+    adminUsername: read.matching('ADMIN_USERNAME', 'admin', USERNAME),
+    adminPassword: read.optionalPassword('ADMIN_PASSWORD'),
+    sessionIdleTimeout: read.int('SESSION_IDLE_TIMEOUT', 1800, 1, 31_536_000),
+    sessionMaxAge: read.int('SESSION_MAX_AGE', 43200, 1, 31_536_000),
+    apiKeyLength: read.int('API_KEY_LENGTH', 24, 20, 128),
+    loginMaxFailures: read.int('LOGIN_MAX_FAILURES', 5, 1, 1_000_000),
+    loginWindow: read.int('LOGIN_WINDOW', 60, 1, 86_400),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    allowQueryCredentials: read.bool('ALLOW_QUERY_CREDENTIALS', true),
+    logLevel: read.oneOf('LOG_LEVEL', 'log', LOG_LEVELS),
+    activityFlushInterval: read.int('ACTIVITY_FLUSH_INTERVAL', 5, 1, 60),
+    authCacheTtl: read.int('AUTH_CACHE_TTL', 10, 0, 3600),
+    authNegativeCacheTtl: read.int('AUTH_NEGATIVE_CACHE_TTL', 5, 0, 3600),
+    authCacheSize: read.int('AUTH_CACHE_SIZE', 10_000, 1, 10_000_000),
+    passwordHashCost: read.int('PASSWORD_HASH_COST', 15, 12, 20),
+  };
+  return config;
+}
+
+/** The log levels Nest should print for a minimum level. */
+export function logLevelsFrom(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(LOG_LEVELS.indexOf(level));
+}
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    if (raw.trim() === '') this.fail(name, raw, 'must not be empty');
+    return raw;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.fail(name, raw, `must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    const value = raw.trim().toLowerCase();
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    return this.fail(name, raw, 'must be true or false');
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      this.fail(name, raw, `must be one of ${allowed.join(', ')}`);
+    }
+    return raw as T;
+  }
+
+  matching(name: string, fallback: string, pattern: RegExp): string {
+    const value = this.string(name, fallback);
+    if (!pattern.test(value)) {
+      this.fail(name, value, `must match ${String(pattern)}`);
+    }
+    return value;
+  }
+
+  optionalPassword(name: string): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length < 8 || raw.length > 256) {
+      // The value itself is a secret: never echo it.
+      throw new ConfigError(`${name} must be 8 to 256 characters long`);
+    }
+    return raw;
+  }
+
+  trustProxy(name: string): boolean | number | string | undefined {
+    const raw = this.env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    if (raw === 'true') return true;
+    if (raw === 'false') return false;
+    if (/^\d+$/.test(raw)) return Number(raw);
+    if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw)) {
+      this.fail(
+        name,
+        raw,
+        'must be true, false, a hop count or a list of addresses',
+      );
+    }
+    return raw;
+  }
+
+  private fail(name: string, raw: string, rule: string): never {
+    throw new ConfigError(`${name} ${rule} (got ${JSON.stringify(raw)})`);
+  }
+}
+
+export function cacheOptions(config: AppConfig) {
+  return {
+    maxSize: config.authCacheSize,
+    ttlMs: config.authCacheTtl * 1000,
+    negativeTtlMs: config.authNegativeCacheTtl * 1000,
+  };
+}

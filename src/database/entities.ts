@@ -1,0 +1,6 @@
+import { ApiKey } from '../api-keys/api-key.entity';
+import { Session } from '../sessions/session.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity of the schema; migrations must match them (a test checks). */
+export const ENTITIES = [User, Session, ApiKey];

@@ -1,0 +1,30 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig, logLevelsFrom } from './config/app-config';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`opsgate: invalid configuration: ${error.message}`);
+    process.exit(1);
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: logLevelsFrom(config.logLevel),
+  });
+  configureApp(app);
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close the database.
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  new Logger('Main').log(
+    `opsgate listening on http://${config.host}:${config.port}`,
+  );
+}
+
+void bootstrap();

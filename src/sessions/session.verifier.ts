@@ -1,0 +1,154 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { CredentialCache } from '../common/credential-cache';
+import { safeEqual, sha256Hex } from '../common/secrets';
+import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
+import { ActivityRecorder } from '../database/activity-recorder';
+import { WriteLock } from '../database/write-lock';
+import { Session } from './session.entity';
+
+interface Verified {
+  session: Session;
+  userId: number;
+  active: boolean;
+  principal: Principal;
+  /** The newest activity known: kept here so the idle check needs no database. */
+  lastSeen: number;
+}
+
+export interface SessionAuth {
+  principal: Principal;
+  sessionRecordId: string;
+  expiresAt: Date;
+  csrfHash: string;
+}
+
+/**
+ * Turns a session ID into a Principal. The idle timeout and the absolute
+ * lifetime are checked against the clock on every request; activity is kept in
+ * memory at once and written in batches.
+ */
+@Injectable()
+export class SessionVerifier implements OnApplicationShutdown {
+  private readonly cache: CredentialCache<Verified>;
+  readonly activity: ActivityRecorder<Session>;
+  private readonly idleMs: number;
+  private readonly maxAgeMs: number;
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+    lock: WriteLock,
+  ) {
+    this.cache = new CredentialCache(cacheOptions(config));
+    this.activity = new ActivityRecorder(
+      lock,
+      Session,
+      'lastSeenAt',
+      config.activityFlushInterval * 1000,
+    );
+    this.idleMs = config.sessionIdleTimeout * 1000;
+    this.maxAgeMs = config.sessionMaxAge * 1000;
+  }
+
+  async verify(token: string): Promise<SessionAuth> {
+    const now = this.clock.now();
+    const digest = sha256Hex(token);
+    const found = await this.cache.lookup(digest, now, () => this.load(digest));
+    if (!found) {
+      throw AppError.unauthorized(
+        'invalid_session',
+        'The session is not valid.',
+      );
+    }
+    if (!found.active) {
+      throw AppError.unauthorized(
+        'account_disabled',
+        `User "${found.principal.id}" is disabled.`,
+      );
+    }
+    if (now >= this.expiry(found)) {
+      throw AppError.unauthorized(
+        'session_expired',
+        'The session has expired.',
+      );
+    }
+    found.lastSeen = now;
+    this.activity.touch(found.session.id, now);
+    return {
+      principal: found.principal,
+      sessionRecordId: found.session.id,
+      expiresAt: new Date(this.expiry(found)),
+      csrfHash: found.session.csrfHash,
+    };
+  }
+
+  checkCsrf(auth: SessionAuth, token: unknown): void {
+    if (
+      typeof token !== 'string' ||
+      !safeEqual(sha256Hex(token), auth.csrfHash)
+    ) {
+      throw new AppError(
+        403,
+        'csrf_failed',
+        'A cookie session needs the X-CSRF-Token header on this method.',
+      );
+    }
+  }
+
+  /** When the session ends if nothing else happens: idle timeout or max age, whichever is first. */
+  expiry(found: Pick<Verified, 'session' | 'lastSeen'>): number {
+    return Math.min(
+      found.lastSeen + this.idleMs,
+      found.session.createdAt.getTime() + this.maxAgeMs,
+    );
+  }
+
+  invalidateUser(userId: number): void {
+    this.cache.invalidate((entry) => entry.userId === userId);
+  }
+
+  invalidateSession(sessionId: string): void {
+    this.cache.invalidate((entry) => entry.session.id === sessionId);
+    this.activity.forget(sessionId);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.activity.stop();
+  }
+
+  private async load(digest: string): Promise<Verified | null> {
+    const session = await this.sessions.findOne({
+      where: { tokenHash: digest },
+      relations: { user: true },
+    });
+    const user = session?.user;
+    if (!session || !user) return null;
+    const lastSeen = Math.max(
+      session.lastSeenAt.getTime(),
+      this.activity.unwritten(session.id) ?? 0,
+    );
+    const principal: Principal = Object.freeze({
+      type: 'user',
+      id: user.username,
+      name: user.fullName || user.username,
+      privileges: Object.freeze([...user.privileges]),
+      categories: Object.freeze([...user.categories]),
+      groups: Object.freeze([...user.groups]),
+      maxPerSec: 0,
+      expiresAt: null,
+    });
+    return {
+      session,
+      userId: user.id,
+      active: user.active,
+      principal,
+      lastSeen,
+    };
+  }
+}

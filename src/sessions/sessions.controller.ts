@@ -1,0 +1,51 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { AuthedRequest } from '../auth/authed-request';
+import { Authenticated, Public } from '../auth/policy.decorator';
+import { LoginDto } from './login.dto';
+import { SessionsService } from './sessions.service';
+
+export const SESSION_COOKIE = 'session_id';
+
+const cookieOptions = (req: Request) => ({
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: req.secure,
+});
+
+@Controller('sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post()
+  @Public()
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.sessions.login(dto, req.ip ?? '');
+    res.cookie(SESSION_COOKIE, result.session_id, cookieOptions(req));
+    return result;
+  }
+
+  @Delete('current')
+  @Authenticated()
+  @HttpCode(204)
+  async logout(
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    await this.sessions.logout(req.sessionRecordId);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+  }
+}

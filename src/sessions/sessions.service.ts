@@ -1,0 +1,150 @@
+import {
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { newId, newToken, sha256Hex } from '../common/secrets';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { WriteLock } from '../database/write-lock';
+import { hashPassword, verifyPassword } from '../users/passwords';
+import { User } from '../users/user.entity';
+import type { UserView } from '../users/user.dto';
+import { userView } from '../users/user.view';
+import { LoginDto } from './login.dto';
+import { LoginThrottle } from './login-throttle';
+import { Session } from './session.entity';
+import { SessionVerifier } from './session.verifier';
+
+export interface LoginResult {
+  session_id: string;
+  csrf_token: string;
+  expires_at: string;
+  user: UserView;
+}
+
+const SWEEP_MS = 60 * 60 * 1000;
+/** Ended sessions are kept a day, so their holders hear "session_expired" rather than "invalid_session". */
+const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
+
+@Injectable()
+export class SessionsService
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
+  /** Checked against when the username is unknown, so both failures take the same time. */
+  private decoyHash?: Promise<string>;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly verifier: SessionVerifier,
+    private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
+    private readonly lock: WriteLock,
+  ) {}
+
+  async login(dto: LoginDto, ip: string): Promise<LoginResult> {
+    const attempt = this.throttle.begin(dto.username, ip);
+    const user = await this.users.findOneBy({
+      usernameKey: dto.username.toLowerCase(),
+    });
+    const hash = user?.passwordHash ?? (await this.decoy());
+    const matches = await verifyPassword(dto.password, hash);
+    if (!user || !matches) {
+      throw AppError.unauthorized(
+        'login_failed',
+        'The username or password is wrong.',
+      );
+    }
+    if (!user.active) {
+      throw AppError.unauthorized(
+        'account_disabled',
+        `User "${user.username}" is disabled.`,
+      );
+    }
+    this.throttle.succeeded(attempt);
+    return this.open(user);
+  }
+
+  async logout(id: string | undefined): Promise<void> {
+    if (id === undefined) {
+      throw AppError.notFound(
+        'This request has no session: it came with an API key.',
+      );
+    }
+    await this.lock.exclusive(() => this.sessions.delete({ id }));
+    this.verifier.invalidateSession(id);
+  }
+
+  /** A user changed: drop cached copies, and end its sessions when asked to. */
+  async userChanged(userId: number, endSessions: boolean): Promise<void> {
+    if (endSessions) {
+      await this.lock.exclusive(() => this.sessions.delete({ userId }));
+    }
+    this.verifier.invalidateUser(userId);
+  }
+
+  /** Deletes sessions that ended more than a day ago. */
+  async sweep(): Promise<number> {
+    const now = this.clock.now();
+    const idle = new Date(
+      now - this.config.sessionIdleTimeout * 1000 - KEEP_EXPIRED_MS,
+    );
+    const old = new Date(
+      now - this.config.sessionMaxAge * 1000 - KEEP_EXPIRED_MS,
+    );
+    await this.verifier.activity.flush();
+    const result = await this.lock.exclusive(() =>
+      this.sessions.delete([
+        { lastSeenAt: LessThan(idle) },
+        { createdAt: LessThan(old) },
+      ] as never),
+    );
+    return result.affected ?? 0;
+  }
+
+  onApplicationBootstrap(): void {
+    void this.decoy();
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Always a brand-new session: an ID sent along with the login is never reused. */
+  private async open(user: User): Promise<LoginResult> {
+    const now = this.clock.now();
+    const token = newToken();
+    const csrf = newToken();
+    const session = this.sessions.create({
+      id: newId(),
+      tokenHash: sha256Hex(token),
+      csrfHash: sha256Hex(csrf),
+      userId: user.id,
+      createdAt: new Date(now),
+      lastSeenAt: new Date(now),
+    });
+    await this.lock.exclusive(() => this.sessions.insert(session));
+    const expiresAt = this.verifier.expiry({ session, lastSeen: now });
+    return {
+      session_id: token,
+      csrf_token: csrf,
+      expires_at: new Date(expiresAt).toISOString(),
+      user: userView(user),
+    };
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword(newToken(), {
+      logN: this.config.passwordHashCost,
+    });
+    return this.decoyHash;
+  }
+}

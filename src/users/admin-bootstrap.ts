@@ -1,0 +1,39 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ADMIN } from '../auth/privileges';
+import { randomString } from '../common/secrets';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UsersService } from './users.service';
+
+/** Creates the first administrator when, and only when, the users table is empty. */
+@Injectable()
+export class AdminBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.users.count()) > 0) return;
+    const generated = this.config.adminPassword === undefined;
+    const password = this.config.adminPassword ?? randomString(24);
+    await this.users.create({
+      username: this.config.adminUsername,
+      password,
+      full_name: 'Administrator',
+      privileges: [ADMIN],
+    });
+    // Warn level, so it shows unless the log is limited to errors; printed this once only.
+    this.logger.warn(
+      generated
+        ? `Created administrator "${this.config.adminUsername}" with generated password: ${password}`
+        : `Created administrator "${this.config.adminUsername}" with the password from ADMIN_PASSWORD.`,
+    );
+  }
+}

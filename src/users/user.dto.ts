@@ -1,0 +1,66 @@
+import { PartialType } from '@nestjs/mapped-types';
+import {
+  IsBoolean,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import {
+  IdList,
+  NoAngleBrackets,
+  Optional,
+  PrivilegeList,
+} from '../common/validation';
+
+export const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+// No property initializers here: PartialType would copy them into PATCH bodies.
+export class CreateUserDto {
+  @IsString()
+  @Matches(USERNAME, {
+    message: 'username must be 1-64 characters of [A-Za-z0-9_.-]',
+  })
+  username: string;
+
+  @IsString()
+  @Length(8, 256)
+  password: string;
+
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  @NoAngleBrackets()
+  full_name?: string;
+
+  @Optional()
+  @IsBoolean()
+  active?: boolean;
+
+  @Optional()
+  @PrivilegeList()
+  privileges?: string[];
+
+  @Optional()
+  @IdList()
+  categories?: string[];
+
+  @Optional()
+  @IdList()
+  groups?: string[];
+}
+
+export class UpdateUserDto extends PartialType(CreateUserDto, {
+  skipNullProperties: false,
+}) {}
+
+export interface UserView {
+  username: string;
+  full_name: string;
+  active: boolean;
+  privileges: string[];
+  categories: string[];
+  groups: string[];
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ADMIN } from '../auth/privileges';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { Page, PageQuery } from '../common/validation';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { WriteLock } from '../database/write-lock';
+import { SessionsService } from '../sessions/sessions.service';
+import { hashPassword } from './passwords';
+import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
+import { User } from './user.entity';
+import { userView } from './user.view';
+
+const isActiveAdmin = (user: Pick<User, 'active' | 'privileges'>) =>
+  user.active && user.privileges.includes(ADMIN);
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly clock: Clock,
+    private readonly lock: WriteLock,
+  ) {}
+
+  async create(dto: CreateUserDto): Promise<UserView> {
+    const now = new Date(this.clock.now());
+    const passwordHash = await this.hash(dto.password);
+    const user = this.users.create({
+      username: dto.username,
+      usernameKey: dto.username.toLowerCase(),
+      fullName: dto.full_name ?? '',
+      passwordHash,
+      active: dto.active ?? true,
+      privileges: dto.privileges ?? [],
+      categories: dto.categories ?? [],
+      groups: dto.groups ?? [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.lock.transaction(async (manager) => {
+      await this.assertFree(manager, user.usernameKey);
+      await manager.insert(User, user);
+    });
+    return userView(user);
+  }
+
+  async list(page: PageQuery): Promise<Page<UserView>> {
+    const [rows, total] = await this.users.findAndCount({
+      order: { usernameKey: 'ASC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items: rows.map(userView), total };
+  }
+
+  async get(username: string): Promise<UserView> {
+    return userView(await this.find(this.users.manager, username));
+  }
+
+  async update(username: string, dto: UpdateUserDto): Promise<UserView> {
+    const passwordHash =
+      dto.password === undefined ? undefined : await this.hash(dto.password);
+    const { before, after } = await this.lock.transaction(async (manager) => {
+      const before = await this.find(manager, username);
+      const after: User = {
+        ...before,
+        username: dto.username ?? before.username,
+        usernameKey: (dto.username ?? before.username).toLowerCase(),
+        fullName: dto.full_name ?? before.fullName,
+        passwordHash: passwordHash ?? before.passwordHash,
+        active: dto.active ?? before.active,
+        privileges: dto.privileges ?? before.privileges,
+        categories: dto.categories ?? before.categories,
+        groups: dto.groups ?? before.groups,
+        updatedAt: new Date(this.clock.now()),
+      };
+      if (after.usernameKey !== before.usernameKey) {
+        await this.assertFree(manager, after.usernameKey);
+      }
+      if (isActiveAdmin(before) && !isActiveAdmin(after)) {
+        await this.assertNotLastAdmin(manager, before);
+      }
+      const { id, ...changes } = after;
+      await manager.update(User, { id }, changes);
+      return { before, after };
+    });
+    // A new password ends every session; so does coming back from disabled,
+    // so a session never outlives the disabling (while disabled it is refused).
+    const endSessions =
+      passwordHash !== undefined || (!before.active && after.active);
+    await this.sessions.userChanged(after.id, endSessions);
+    return userView(after);
+  }
+
+  async remove(username: string): Promise<void> {
+    const user = await this.lock.transaction(async (manager) => {
+      const user = await this.find(manager, username);
+      if (isActiveAdmin(user)) await this.assertNotLastAdmin(manager, user);
+      await manager.delete(User, { id: user.id });
+      return user;
+    });
+    await this.sessions.userChanged(user.id, true);
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  hash(password: string): Promise<string> {
+    return hashPassword(password, { logN: this.config.passwordHashCost });
+  }
+
+  private async find(manager: EntityManager, username: string): Promise<User> {
+    const user =
+      typeof username === 'string'
+        ? await manager.findOneBy(User, { usernameKey: username.toLowerCase() })
+        : null;
+    if (!user) throw AppError.notFound(`No user named "${username}".`);
+    return user;
+  }
+
+  private async assertFree(manager: EntityManager, usernameKey: string) {
+    if (await manager.existsBy(User, { usernameKey })) {
+      throw AppError.conflict(`The username "${usernameKey}" is taken.`);
+    }
+  }
+
+  private async assertNotLastAdmin(manager: EntityManager, user: User) {
+    const others = await manager
+      .createQueryBuilder(User, 'u')
+      .where('u.active = 1 AND u.id != :id', { id: user.id })
+      .andWhere(
+        `EXISTS (SELECT 1 FROM json_each(u.privileges) WHERE json_each.value = :admin)`,
+        { admin: ADMIN },
+      )
+      .getCount();
+    if (others === 0) {
+      throw AppError.conflict(
+        `"${user.username}" is the last active administrator; it cannot be disabled, demoted or deleted.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { ADMIN_PASSWORD } from './test-app';
+
+export interface LoggedIn {
+  sessionId: string;
+  csrfToken: string;
+  cookie: string;
+  body: Record<string, any>;
+}
+
+export async function login(
+  server: App,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<LoggedIn> {
+  const res = await request(server)
+    .post('/api/sessions')
+    .send({ username, password })
+    .expect(201);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return {
+    sessionId: res.body.session_id,
+    csrfToken: res.body.csrf_token,
+    cookie: setCookie[0]?.split(';')[0] ?? '',
+    body: res.body,
+  };
+}
+
+export interface CreatedKey {
+  id: string;
+  key: string;
+  body: Record<string, any>;
+}
+
+/** Creates an API key as the admin session and returns its secret. */
+export async function createKey(
+  server: App,
+  admin: LoggedIn,
+  body: Record<string, unknown> = {},
+): Promise<CreatedKey> {
+  const res = await request(server)
+    .post('/api/keys')
+    .set('X-Session-ID', admin.sessionId)
+    .send({ title: 'test key', ...body })
+    .expect(201);
+  return { id: res.body.id, key: res.body.key, body: res.body };
+}
+
+export async function createUser(
+  server: App,
+  admin: LoggedIn,
+  body: Record<string, unknown>,
+): Promise<Record<string, any>> {
+  const res = await request(server)
+    .post('/api/users')
+    .set('X-Session-ID', admin.sessionId)
+    .send({ password: 'user-password-1', ...body })
+    .expect(201);
+  return res.body;
+}

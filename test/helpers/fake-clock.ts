@@ -1,0 +1,20 @@
+import { Clock } from '../../src/common/clock';
+
+/** A clock that moves only when told to. */
+export class FakeClock extends Clock {
+  constructor(private current = Date.now()) {
+    super();
+  }
+
+  override now(): number {
+    return this.current;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  advanceSeconds(seconds: number): void {
+    this.advance(seconds * 1000);
+  }
+}

@@ -1,0 +1,64 @@
+import { LogLevel } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
+import { APP_CONFIG, AppConfig, loadConfig } from '../../src/config/app-config';
+import { FakeClock } from './fake-clock';
+
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  server: App;
+  clock: FakeClock;
+  config: AppConfig;
+  dataSource: DataSource;
+  /** A supertest agent on the app (no cookie jar). */
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+/**
+ * The real AppModule, with only the database (fresh, in memory unless
+ * DATABASE_PATH is given), the clock and the settings swapped.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  clock = new FakeClock(),
+): Promise<TestApp> {
+  const config = loadConfig({
+    DATABASE_PATH: ':memory:',
+    ADMIN_PASSWORD,
+    // Cheap hashes keep the suite fast; production's cost is tested on its own.
+    PASSWORD_HASH_COST: '12',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: (env.LOG_LEVEL ? undefined : ['error', 'fatal']) as
+      LogLevel[] | undefined,
+  });
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer() as App;
+  return {
+    app,
+    server,
+    clock,
+    config,
+    dataSource: app.get(DataSource),
+    http: () => request(server),
+    close: () => app.close(),
+  };
+}
