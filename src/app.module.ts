@@ -4,6 +4,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { PrivilegesGuard } from './auth/privileges.guard';
+import { ScopeGuard } from './auth/scope.guard';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/problem.filter';
 import { AppValidationPipe } from './common/validation';
@@ -12,6 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { ResourcesModule } from './resources/resources.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
@@ -26,6 +28,7 @@ import { UsersModule } from './users/users.module';
     SessionsModule,
     UsersModule,
     HealthModule,
+    ResourcesModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
@@ -37,6 +40,8 @@ import { UsersModule } from './users/users.module';
     { provide: APP_GUARD, useExisting: KeyRateLimitGuard },
     // 3. the route's @RequirePrivileges (403 missing_privilege)
     { provide: APP_GUARD, useExisting: PrivilegesGuard },
+    // 4. category / server-group scope of the record and body (403 scope_denied)
+    { provide: APP_GUARD, useExisting: ScopeGuard },
   ],
 })
 export class AppModule {}

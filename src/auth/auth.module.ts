@@ -5,11 +5,12 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { MeController } from './me.controller';
 import { PrivilegesGuard } from './privileges.guard';
+import { ScopeGuard } from './scope.guard';
 
 @Module({
   imports: [ApiKeysModule, SessionsModule],
   controllers: [MeController],
-  providers: [AuthService, AuthGuard, PrivilegesGuard],
-  exports: [AuthService, AuthGuard, PrivilegesGuard],
+  providers: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
+  exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
 })
 export class AuthModule {}

@@ -12,8 +12,10 @@ import {
   IsArray,
   IsInt,
   IsString,
+  Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
   ValidationOptions,
@@ -155,4 +157,24 @@ function unknownPrivileges(value: unknown): string[] {
   return value
     .filter((item) => !isPrivilege(item))
     .map((item) => JSON.stringify(item));
+}
+
+/** A display title: 1–100 characters, no `<` or `>`. */
+export function Title(): PropertyDecorator {
+  return applyDecorators(IsString(), Length(1, 100), NoAngleBrackets());
+}
+
+/** Free text up to `max` characters. */
+export function Text(max: number): PropertyDecorator {
+  return applyDecorators(IsString(), MaxLength(max));
+}
+
+/** One category or group id, of the form creators choose (SPEC §9). */
+export function ScopeId(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Matches(SCOPE_ID, {
+      message: '$property must be 1-64 characters of [a-z0-9_-]',
+    }),
+  );
 }

@@ -1,4 +1,8 @@
 import { InitialSchema1795704869502 } from './1795704869502-initial-schema';
+import { GuardedResources1795705253982 } from './1795705253982-guarded-resources';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
-export const MIGRATIONS = [InitialSchema1795704869502];
+export const MIGRATIONS = [
+  InitialSchema1795704869502,
+  GuardedResources1795705253982,
+];

@@ -1,0 +1,35 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
+import { Optional, ScopeId, Text, Title } from '../common/validation';
+import type { ResourceDefinition } from '../resources/resource-definition';
+import { Category } from './category.entity';
+
+export class CreateCategoryDto {
+  @ScopeId()
+  id: string;
+
+  @Title()
+  title: string;
+
+  @Optional()
+  @Text(1000)
+  description?: string;
+}
+
+export class UpdateCategoryDto extends PartialType(
+  OmitType(CreateCategoryDto, ['id']),
+  { skipNullProperties: false },
+) {}
+
+export const CATEGORIES: ResourceDefinition<Category> = {
+  name: 'categories',
+  noun: 'category',
+  entity: Category,
+  clientIds: true,
+  // A category's scope is its own id.
+  scope: { category: 'id' },
+  defaults: { description: '' },
+  createDto: CreateCategoryDto,
+  updateDto: UpdateCategoryDto,
+  fields: { title: 'title', description: 'description' },
+  references: [],
+};

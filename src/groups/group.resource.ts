@@ -1,0 +1,69 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
+import { IsString, MaxLength, registerDecorator } from 'class-validator';
+import { Optional, ScopeId, Text, Title } from '../common/validation';
+import type { ResourceDefinition } from '../resources/resource-definition';
+import { Group } from './group.entity';
+
+/** hostname_match must compile as a regular expression. */
+function IsRegExp(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isRegExp',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be a valid regular expression' },
+      validator: {
+        validate: (value: unknown) => {
+          try {
+            new RegExp(value as string);
+            return typeof value === 'string';
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+export class CreateGroupDto {
+  @ScopeId()
+  id: string;
+
+  @Title()
+  title: string;
+
+  @Optional()
+  @Text(1000)
+  description?: string;
+
+  @Optional()
+  @IsString()
+  @MaxLength(1000)
+  @IsRegExp()
+  hostname_match?: string;
+}
+
+export class UpdateGroupDto extends PartialType(
+  OmitType(CreateGroupDto, ['id']),
+  {
+    skipNullProperties: false,
+  },
+) {}
+
+export const GROUPS: ResourceDefinition<Group> = {
+  name: 'groups',
+  noun: 'group',
+  entity: Group,
+  clientIds: true,
+  // A group's scope is its own id.
+  scope: { groups: 'id', singleGroup: true },
+  defaults: { description: '', hostnameMatch: '' },
+  createDto: CreateGroupDto,
+  updateDto: UpdateGroupDto,
+  fields: {
+    title: 'title',
+    description: 'description',
+    hostname_match: 'hostnameMatch',
+  },
+  references: [],
+};

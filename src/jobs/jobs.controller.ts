@@ -1,0 +1,61 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  Authenticated,
+  Caller,
+  RequirePrivileges,
+} from '../auth/policy.decorator';
+import type { Principal } from '../auth/principal';
+import { Scoped } from '../auth/scope.guard';
+import { PageQuery } from '../common/validation';
+import { EVENTS } from '../events/event.resource';
+import { JOBS } from './job.resource';
+import { JobsService } from './jobs.service';
+
+@Controller()
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post('events/:id/run')
+  @RequirePrivileges('run_jobs')
+  @Scoped(EVENTS, 'stored')
+  run(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.jobs.run(id, caller);
+  }
+
+  @Get('jobs')
+  @Authenticated()
+  list(@Query() page: PageQuery, @Caller() caller: Principal) {
+    return this.jobs.records.list(caller, page);
+  }
+
+  @Get('jobs/:id')
+  @Authenticated()
+  @Scoped(JOBS, 'stored')
+  get(@Param('id') id: string) {
+    return this.jobs.records.get(id);
+  }
+
+  @Post('jobs/:id/abort')
+  @RequirePrivileges('abort_jobs')
+  @Scoped(JOBS, 'stored')
+  @HttpCode(200)
+  abort(@Param('id') id: string) {
+    return this.jobs.abort(id);
+  }
+
+  @Delete('jobs/:id')
+  @RequirePrivileges('delete_jobs')
+  @Scoped(JOBS, 'stored')
+  @HttpCode(204)
+  remove(@Param('id') id: string) {
+    return this.jobs.records.remove(id);
+  }
+}

@@ -1,0 +1,34 @@
+import { PartialType } from '@nestjs/mapped-types';
+import { IdList, Optional, Text, Title } from '../common/validation';
+import type { ResourceDefinition } from '../resources/resource-definition';
+import { Monitor } from './monitor.entity';
+
+export class CreateMonitorDto {
+  @Title()
+  title: string;
+
+  @Optional()
+  @IdList()
+  groups?: string[];
+
+  @Optional()
+  @Text(1000)
+  expression?: string;
+}
+
+export class UpdateMonitorDto extends PartialType(CreateMonitorDto, {
+  skipNullProperties: false,
+}) {}
+
+export const MONITORS: ResourceDefinition<Monitor> = {
+  name: 'monitors',
+  noun: 'monitor',
+  entity: Monitor,
+  clientIds: false,
+  scope: { groups: 'groups' },
+  defaults: { groups: [], expression: '' },
+  createDto: CreateMonitorDto,
+  updateDto: UpdateMonitorDto,
+  fields: { title: 'title', groups: 'groups', expression: 'expression' },
+  references: [{ property: 'groups', target: 'groups', many: true }],
+};

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { AppError, FieldError } from '../common/app-error';
+import type { RecordBase } from './record-base';
+import type { Reference, ResourceDefinition } from './resource-definition';
+
+export const RESOURCE_DEFINITIONS = Symbol('RESOURCE_DEFINITIONS');
+
+const NOUN = { categories: 'category', groups: 'group' } as const;
+
+/**
+ * Ids that records name (an event's category and targets, a monitor's groups…):
+ * they must exist when given, and what is named cannot be deleted.
+ */
+@Injectable()
+export class References {
+  constructor(
+    @Inject(RESOURCE_DEFINITIONS)
+    private readonly definitions: ResourceDefinition[],
+  ) {}
+
+  /** 400 validation_failed naming the ids that do not exist. Scope was checked before, by the guard. */
+  async assertExist(
+    manager: EntityManager,
+    definition: ResourceDefinition,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    const errors: FieldError[] = [];
+    for (const reference of definition.references) {
+      const ids = idsOf(reference, values[reference.property]);
+      if (ids.length === 0) continue;
+      const found = await manager.findBy(this.entityOf(reference.target), {
+        id: In(ids),
+      });
+      const known = new Set(found.map((record) => record.id));
+      const missing = ids.filter((id) => !known.has(id));
+      if (missing.length > 0) {
+        errors.push({
+          field: wireName(definition, reference.property),
+          message: `unknown ${NOUN[reference.target]} ${missing.map((id) => `"${id}"`).join(', ')}`,
+        });
+      }
+    }
+    if (errors.length > 0) throw AppError.validation(errors);
+  }
+
+  /** 409 conflict while any record names this category or group. */
+  async assertUnreferenced(
+    manager: EntityManager,
+    definition: ResourceDefinition,
+    id: string,
+  ): Promise<void> {
+    for (const other of this.definitions) {
+      for (const reference of other.references) {
+        if (reference.target !== definition.name) continue;
+        const query = manager.createQueryBuilder(other.entity, 'r');
+        const column = `r.${reference.property}`;
+        query.where(
+          reference.many
+            ? `EXISTS (SELECT 1 FROM json_each(${column}) AS v WHERE v.value = :id)`
+            : `${column} = :id`,
+          { id },
+        );
+        if (await query.getExists()) {
+          throw AppError.conflict(
+            `The ${definition.noun} "${id}" is still used by ${other.name}; change or delete them first.`,
+          );
+        }
+      }
+    }
+  }
+
+  private entityOf(name: 'categories' | 'groups') {
+    const target = this.definitions.find((d) => d.name === name);
+    if (!target) throw new Error(`no resource ${name}`);
+    return target.entity as new () => RecordBase;
+  }
+}
+
+function idsOf(reference: Reference, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return reference.many ? [...new Set(value as string[])] : [value as string];
+}
+
+function wireName(definition: ResourceDefinition, property: string): string {
+  const entry = Object.entries(definition.fields).find(
+    ([, p]) => p === property,
+  );
+  return entry ? entry[0] : property;
+}

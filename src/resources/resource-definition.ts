@@ -1,0 +1,39 @@
+import type { Type } from '@nestjs/common';
+import type { ScopeMapping } from '../auth/scope';
+import type { RecordBase } from './record-base';
+
+/** A scoped kind of record: enough for the ScopeGuard and list filters. */
+export interface ScopedResource<E extends RecordBase = RecordBase> {
+  /** Singular, for messages: "event". */
+  noun: string;
+  entity: Type<E>;
+  scope: ScopeMapping;
+  /** Values a new record takes when the body leaves them out (scope included). */
+  defaults: Partial<Record<string, unknown>>;
+}
+
+/** A property that names other records, which must exist (400) and cannot be deleted while named (409). */
+export interface Reference {
+  property: string;
+  target: 'categories' | 'groups';
+  many: boolean;
+}
+
+/**
+ * Everything that differs between the guarded resources of SPEC §9: the rest
+ * (routes, privileges, scope, pagination, references) is one shared mechanism.
+ */
+export interface ResourceDefinition<
+  E extends RecordBase = RecordBase,
+> extends ScopedResource<E> {
+  /** The path under /api and the privilege suffix: `events` → create_events… */
+  name: string;
+  /** Whether the creator chooses the id (categories, groups) or it is generated. */
+  clientIds: boolean;
+  /** Body DTOs of the generic CRUD routes (jobs have their own routes). */
+  createDto?: Type<object>;
+  updateDto?: Type<object>;
+  /** Wire (snake_case) field → entity property, for every field besides id and timestamps. */
+  fields: Record<string, string>;
+  references: Reference[];
+}

@@ -1,0 +1,134 @@
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { actorOf, type Principal } from '../auth/principal';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { newId } from '../common/secrets';
+import { iso } from '../common/time';
+import { Page, PageQuery } from '../common/validation';
+import { WriteLock } from '../database/write-lock';
+import type { RecordBase } from './record-base';
+import type { ResourceDefinition } from './resource-definition';
+import { References } from './references';
+import { applyScopeFilter } from './scope-filter';
+
+export type RecordView = Record<string, unknown>;
+
+/**
+ * CRUD for every guarded resource: one copy of pagination, scope filtering,
+ * reference checks and record shape. Scope on single records is enforced by
+ * the ScopeGuard before any of these run.
+ */
+export class ResourceService<E extends RecordBase> {
+  private readonly repo: Repository<E>;
+
+  constructor(
+    readonly definition: ResourceDefinition<E>,
+    dataSource: DataSource,
+    private readonly lock: WriteLock,
+    private readonly clock: Clock,
+    private readonly references: References,
+  ) {
+    this.repo = dataSource.getRepository(definition.entity);
+  }
+
+  async create(dto: object, caller: Principal): Promise<RecordView> {
+    const now = new Date(this.clock.now());
+    const values = this.fromBody(dto);
+    const record = {
+      ...this.definition.defaults,
+      ...values,
+      id: this.definition.clientIds ? (dto as { id: string }).id : newId(),
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actorOf(caller),
+    } as unknown as E;
+    await this.lock.transaction(async (manager) => {
+      if (
+        await manager.existsBy(this.definition.entity, {
+          id: record.id,
+        } as never)
+      ) {
+        throw AppError.conflict(
+          `A ${this.definition.noun} with id "${record.id}" exists.`,
+        );
+      }
+      await this.references.assertExist(manager, this.definition, values);
+      await manager.insert(this.definition.entity, record as never);
+    });
+    return this.view(record);
+  }
+
+  async list(caller: Principal, page: PageQuery): Promise<Page<RecordView>> {
+    const query = this.repo.createQueryBuilder('r');
+    applyScopeFilter(query, this.definition.scope, caller)
+      .orderBy('r.createdAt', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .skip(page.offset)
+      .take(page.limit);
+    const [rows, total] = await query.getManyAndCount();
+    return { items: rows.map((row) => this.view(row)), total };
+  }
+
+  async get(id: string): Promise<RecordView> {
+    return this.view(await this.find(this.repo.manager, id));
+  }
+
+  async update(id: string, dto: object): Promise<RecordView> {
+    const values = this.fromBody(dto);
+    const record = await this.lock.transaction(async (manager) => {
+      const stored = await this.find(manager, id);
+      await this.references.assertExist(manager, this.definition, values);
+      const changes = { ...values, updatedAt: new Date(this.clock.now()) };
+      await manager.update(this.definition.entity, { id }, changes as never);
+      return { ...stored, ...changes };
+    });
+    return this.view(record);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.lock.transaction(async (manager) => {
+      await this.find(manager, id);
+      await this.references.assertUnreferenced(manager, this.definition, id);
+      await manager.delete(this.definition.entity, { id });
+    });
+  }
+
+  /** The record, or 404. */
+  async find(manager: EntityManager, id: string): Promise<E> {
+    const record =
+      typeof id === 'string'
+        ? await manager.findOneBy(this.definition.entity, { id } as never)
+        : null;
+    if (!record) {
+      throw AppError.notFound(`No ${this.definition.noun} with id "${id}".`);
+    }
+    return record;
+  }
+
+  /** The wire shape: id, the resource's own fields, and the record timestamps. */
+  view(record: E): RecordView {
+    const fields = Object.entries(this.definition.fields).map(
+      ([wire, property]): [string, unknown] => [
+        wire,
+        record[property as keyof E],
+      ],
+    );
+    return {
+      id: record.id,
+      ...Object.fromEntries(fields),
+      created_at: iso(record.createdAt),
+      updated_at: iso(record.updatedAt),
+      created_by: record.createdBy,
+    };
+  }
+
+  /** Body fields present in a validated DTO, as entity properties. */
+  private fromBody(dto: object): Record<string, unknown> {
+    const body = dto as Record<string, unknown>;
+    const values: Record<string, unknown> = {};
+    for (const [wire, property] of Object.entries(this.definition.fields)) {
+      if (body[wire] !== undefined) values[property] = body[wire];
+    }
+    return values;
+  }
+}
