@@ -72,10 +72,10 @@ describe('verification cache', () => {
     for (let i = 0; i < 600; i++) {
       await me('X-API-Key', `Flood${String(i).padStart(19, '0')}`).expect(401);
     }
-    const cache = (
-      t.app.get(ApiKeyVerifier) as unknown as { cache: { sizes: object } }
-    ).cache;
-    expect(cache.sizes).toEqual({ known: expect.any(Number), unknown: 200 });
+    expect(t.app.get(ApiKeyVerifier).cacheSizes).toEqual({
+      known: expect.any(Number),
+      unknown: 200,
+    });
     sql.reset();
     await me('X-API-Key', key.key).expect(200);
     expect(sql.matching(KEY_LOOKUP)).toHaveLength(0);

@@ -89,6 +89,11 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     return unwritten ? new Date(unwritten) : key.lastUsedAt;
   }
 
+  /** Entries in the verified and unknown caches (for tests and diagnostics). */
+  get cacheSizes(): { known: number; unknown: number } {
+    return this.cache.sizes;
+  }
+
   flush(): Promise<number> {
     return this.lastUsed.flush();
   }
