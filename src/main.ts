@@ -27,4 +27,9 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  new Logger('Main').fatal(
+    `opsgate could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
