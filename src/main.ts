@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app);
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close the database.
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
   new Logger('Main').log(
     `opsgate listening on http://${config.host}:${config.port}`,

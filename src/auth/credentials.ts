@@ -60,18 +60,25 @@ export function findCredential(
   req: Request,
   allowQuery: boolean,
 ): Credential | null {
+  if (!allowQuery) refuseQueryCredentials(req);
   for (const [kind, transport, read] of SOURCES) {
     const value = read(req);
     if (value === undefined) continue;
-    if (transport === 'query' && !allowQuery) {
-      throw AppError.invalidField(
-        kind === 'api_key' ? 'api_key' : 'session_id',
-        'credentials are not accepted in the query string on this server',
-      );
-    }
     return { kind, transport, secret: checkForm(kind, value) };
   }
   return null;
+}
+
+/** With ALLOW_QUERY_CREDENTIALS=false a credential in the URL is refused, whatever else came along. */
+function refuseQueryCredentials(req: Request): void {
+  for (const name of ['api_key', 'session_id']) {
+    if (has(req.query, name)) {
+      throw AppError.invalidField(
+        name,
+        'credentials are not accepted in the query string on this server',
+      );
+    }
+  }
 }
 
 /** Removes credential properties so they never reach validation, a handler, or a record. */

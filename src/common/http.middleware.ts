@@ -40,7 +40,9 @@ export function pinQuery(
 
 /** JSON bodies up to 1 MiB; parser failures become problem+json errors with their own codes. */
 export function jsonBody(): RequestHandler {
-  const parse = json({ limit: BODY_LIMIT });
+  // Not strict: a bare JSON string or number is valid JSON, refused later as
+  // "must be a JSON object" (validation_failed), not as malformed_json.
+  const parse = json({ limit: BODY_LIMIT, strict: false });
   return (req, res, next) =>
     parse(req, res, (err?: unknown) =>
       next(err ? toBodyError(err) : undefined),

@@ -1,4 +1,5 @@
 import { LogLevel } from '@nestjs/common';
+import { isIP } from 'node:net';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -73,6 +74,19 @@ export function logLevelsFrom(level: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(LOG_LEVELS.indexOf(level));
 }
 
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isTrustedProxy(item: string): boolean {
+  if (PROXY_PRESETS.has(item)) return true;
+  const [address, range, ...rest] = item.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  const bits = version === 4 ? 32 : 128;
+  if (/^\d+$/.test(range)) return Number(range) <= bits;
+  return version === 4 && isIP(range) === 4; // a netmask such as 255.255.255.0
+}
+
 class EnvReader {
   constructor(private readonly env: Env) {}
 
@@ -129,17 +143,19 @@ class EnvReader {
     return raw;
   }
 
+  /** Express `trust proxy`: true, false, a hop count, or addresses / subnets / presets. */
   trustProxy(name: string): boolean | number | string | undefined {
     const raw = this.env[name]?.trim();
     if (raw === undefined || raw === '') return undefined;
     if (raw === 'true') return true;
     if (raw === 'false') return false;
     if (/^\d+$/.test(raw)) return Number(raw);
-    if (!/^[0-9A-Za-z.:/, _-]+$/.test(raw)) {
+    const items = raw.split(',').map((item) => item.trim());
+    if (!items.every(isTrustedProxy)) {
       this.fail(
         name,
         raw,
-        'must be true, false, a hop count or a list of addresses',
+        'must be true, false, a hop count, or a comma-separated list of IP addresses, subnets, loopback, linklocal or uniquelocal',
       );
     }
     return raw;

@@ -40,6 +40,8 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
     key: string,
     ttl: number,
     limit: number,
+    _blockDuration?: number,
+    _throttlerName?: string,
   ): Promise<ThrottlerStorageRecord> {
     this.longestTtl = Math.max(this.longestTtl, ttl);
     const state = this.window.tryHit(key, limit, ttl, this.clock.now());

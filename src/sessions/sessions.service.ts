@@ -5,7 +5,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { newId, newToken, sha256Hex } from '../common/secrets';
@@ -93,18 +93,17 @@ export class SessionsService
   /** Deletes sessions that ended more than a day ago. */
   async sweep(): Promise<number> {
     const now = this.clock.now();
-    const idle = new Date(
-      now - this.config.sessionIdleTimeout * 1000 - KEEP_EXPIRED_MS,
-    );
-    const old = new Date(
-      now - this.config.sessionMaxAge * 1000 - KEEP_EXPIRED_MS,
-    );
+    const idle = now - this.config.sessionIdleTimeout * 1000 - KEEP_EXPIRED_MS;
+    const old = now - this.config.sessionMaxAge * 1000 - KEEP_EXPIRED_MS;
     await this.verifier.activity.flush();
+    // Plain numbers: the columns hold epoch milliseconds, and a find operator
+    // with a Date would bypass the column transformer and compare as text.
     const result = await this.lock.exclusive(() =>
-      this.sessions.delete([
-        { lastSeenAt: LessThan(idle) },
-        { createdAt: LessThan(old) },
-      ] as never),
+      this.sessions
+        .createQueryBuilder()
+        .delete()
+        .where('last_seen_at < :idle OR created_at < :old', { idle, old })
+        .execute(),
     );
     return result.affected ?? 0;
   }

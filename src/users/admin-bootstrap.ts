@@ -29,11 +29,15 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       full_name: 'Administrator',
       privileges: [ADMIN],
     });
-    // Warn level, so it shows unless the log is limited to errors; printed this once only.
-    this.logger.warn(
-      generated
-        ? `Created administrator "${this.config.adminUsername}" with generated password: ${password}`
-        : `Created administrator "${this.config.adminUsername}" with the password from ADMIN_PASSWORD.`,
-    );
+    if (!generated) {
+      this.logger.log(
+        `Created administrator "${this.config.adminUsername}" with the password from ADMIN_PASSWORD.`,
+      );
+      return;
+    }
+    const message = `Created administrator "${this.config.adminUsername}" with generated password: ${password}`;
+    this.logger.warn(message);
+    // Printed this once only, so it must show even when LOG_LEVEL hides warnings.
+    if (!Logger.isLevelEnabled('warn')) process.stderr.write(`${message}\n`);
   }
 }
