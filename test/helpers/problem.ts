@@ -1,0 +1,46 @@
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'supertest';
+
+/** What must never appear in an error body: stack frames, source paths, SQL, driver errors. */
+export const LEAK_PATTERNS: RegExp[] = [
+  /\n\s*at\s/,
+  /\bat\s+[\w$.<>]+\s+\(/,
+  /\.(ts|js):\d+/,
+  /node_modules/,
+  /"stack"/i,
+  /\bSELECT\b[\s\S]*\bFROM\b/i,
+  /\bINSERT\s+INTO\b/i,
+  /\bUPDATE\s+"?\w+"?\s+SET\b/i,
+  /SQLITE_/,
+  /QueryFailedError/,
+];
+
+/** Fails when the text holds anything from LEAK_PATTERNS. */
+export function expectNoLeak(text: string): void {
+  for (const pattern of LEAK_PATTERNS) expect(text).not.toMatch(pattern);
+}
+
+/**
+ * Asserts an RFC 9457 problem (SPEC §8): status, Content-Type, the common
+ * fields, `code`, and that nothing internal leaks. Returns the body.
+ */
+export function expectProblem(
+  res: Response,
+  status: number,
+  code: string,
+): Record<string, any> {
+  expect({ status: res.status, code: res.body?.code }).toEqual({
+    status,
+    code,
+  });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json\b/);
+  expect(res.body).toMatchObject({
+    type: 'about:blank',
+    title: STATUS_CODES[status],
+    status,
+    code,
+  });
+  expect(typeof res.body.detail).toBe('string');
+  expectNoLeak(res.text);
+  return res.body;
+}
