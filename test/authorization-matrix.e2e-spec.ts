@@ -514,7 +514,7 @@ describe('authorization matrix', () => {
       password: 'operator-pass',
       privileges: ALL_BUT_ADMIN,
     });
-    const key = async (body: object) =>
+    const key = async (body: Record<string, unknown>) =>
       (await createKey(t.server, adminSession, body)).key;
     credentials.set('admin', [
       'X-Session-ID',

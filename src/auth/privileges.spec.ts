@@ -1,0 +1,165 @@
+import {
+  ADMIN,
+  PRIVILEGES,
+  PRIVILEGE_IDS,
+  effectivePrivileges,
+  isPrivilege,
+  missingPrivileges,
+} from './privileges';
+
+/** SPEC §5, spelled out by hand so a renamed or dropped id fails here. */
+const SPEC_CATALOG = [
+  'admin',
+  ...[
+    'alerts',
+    'buckets',
+    'categories',
+    'channels',
+    'events',
+    'groups',
+    'monitors',
+    'plugins',
+    'roles',
+    'tags',
+    'tickets',
+    'web_hooks',
+  ].flatMap((resource) => [
+    `create_${resource}`,
+    `edit_${resource}`,
+    `delete_${resource}`,
+  ]),
+  'run_jobs',
+  'abort_jobs',
+  'delete_jobs',
+  'tag_jobs',
+  'create_snapshots',
+  'delete_snapshots',
+  'add_servers',
+  'update_servers',
+  'send_emails',
+  'bulk_export',
+];
+
+describe('privilege catalog', () => {
+  it('has 47 entries with unique ids', () => {
+    expect(PRIVILEGES).toHaveLength(47);
+    expect(new Set(PRIVILEGE_IDS).size).toBe(47);
+  });
+
+  it('holds exactly the ids of SPEC §5', () => {
+    expect([...PRIVILEGE_IDS].sort()).toEqual([...SPEC_CATALOG].sort());
+  });
+
+  it('gives every entry a title and a description', () => {
+    for (const privilege of PRIVILEGES) {
+      expect(privilege.title.trim()).not.toBe('');
+      expect(privilege.description.trim()).not.toBe('');
+    }
+  });
+
+  it('has unique titles', () => {
+    expect(new Set(PRIVILEGES.map((p) => p.title)).size).toBe(47);
+  });
+
+  it('titles the create/edit/delete entries after their resource', () => {
+    const byId = new Map(PRIVILEGES.map((p) => [p.id, p]));
+    expect(byId.get('create_web_hooks')?.title).toBe('Create Web Hooks');
+    expect(byId.get('delete_buckets')?.title).toBe('Delete Storage Buckets');
+    expect(byId.get('edit_groups')?.title).toBe('Edit Server Groups');
+  });
+});
+
+describe('isPrivilege', () => {
+  it('accepts catalog ids only', () => {
+    expect(isPrivilege('admin')).toBe(true);
+    expect(isPrivilege('run_jobs')).toBe(true);
+    expect(isPrivilege('ADMIN')).toBe(false);
+    expect(isPrivilege('run_job')).toBe(false);
+    expect(isPrivilege('')).toBe(false);
+  });
+
+  it('refuses values that are not strings', () => {
+    expect(isPrivilege(undefined)).toBe(false);
+    expect(isPrivilege(null)).toBe(false);
+    expect(isPrivilege(['admin'])).toBe(false);
+    expect(isPrivilege({ toString: () => 'admin' })).toBe(false);
+  });
+
+  it('is not fooled by Object.prototype names', () => {
+    expect(isPrivilege('constructor')).toBe(false);
+    expect(isPrivilege('__proto__')).toBe(false);
+  });
+});
+
+describe('missingPrivileges', () => {
+  it('is empty when every required privilege is held', () => {
+    expect(
+      missingPrivileges(['run_jobs', 'create_events'], ['create_events']),
+    ).toEqual([]);
+  });
+
+  it('lists every required privilege that is not held, in required order', () => {
+    expect(
+      missingPrivileges(
+        ['run_jobs'],
+        ['delete_events', 'run_jobs', 'abort_jobs'],
+      ),
+    ).toEqual(['delete_events', 'abort_jobs']);
+  });
+
+  it('lists all of them for a holder of none', () => {
+    expect(missingPrivileges([], ['admin'])).toEqual(['admin']);
+  });
+
+  it('treats admin as holding every privilege', () => {
+    expect(
+      missingPrivileges([ADMIN], ['delete_events', 'bulk_export', 'admin']),
+    ).toEqual([]);
+  });
+
+  it('does not let one privilege stand in for another', () => {
+    expect(missingPrivileges(['edit_events'], ['delete_events'])).toEqual([
+      'delete_events',
+    ]);
+    expect(missingPrivileges(['create_events'], ['admin'])).toEqual(['admin']);
+  });
+
+  it('is empty when nothing is required', () => {
+    expect(missingPrivileges([], [])).toEqual([]);
+  });
+});
+
+describe('effectivePrivileges', () => {
+  it('expands admin to the whole catalog', () => {
+    expect(effectivePrivileges([ADMIN])).toEqual([...PRIVILEGE_IDS]);
+  });
+
+  it('expands admin even next to other privileges', () => {
+    expect(effectivePrivileges(['run_jobs', ADMIN])).toEqual([
+      ...PRIVILEGE_IDS,
+    ]);
+  });
+
+  it('returns what is held, in catalog order', () => {
+    expect(effectivePrivileges(['run_jobs', 'create_events'])).toEqual([
+      'create_events',
+      'run_jobs',
+    ]);
+  });
+
+  it('drops ids that are not in the catalog', () => {
+    expect(effectivePrivileges(['run_jobs', 'retired_privilege'])).toEqual([
+      'run_jobs',
+    ]);
+  });
+
+  it('is empty for a holder of none', () => {
+    expect(effectivePrivileges([])).toEqual([]);
+  });
+
+  it('returns a copy that callers cannot use to change the catalog', () => {
+    const all = effectivePrivileges([ADMIN]);
+    all.pop();
+    expect(PRIVILEGE_IDS).toHaveLength(47);
+  });
+});

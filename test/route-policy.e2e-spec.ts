@@ -1,0 +1,337 @@
+import {
+  Controller,
+  ExecutionContext,
+  Get,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  Authenticated,
+  Policy,
+  RoutePolicy,
+  policyOf,
+} from '../src/auth/policy.decorator';
+import { createKey, login } from './helpers/auth';
+import { TestApp, createTestApp } from './helpers/test-app';
+
+const GLOBAL_PREFIX = 'api';
+
+/**
+ * Every route of the app and its policy. A change here is a change of who may
+ * do what: review it as such. Add a section per feature; keep the rows sorted
+ * by path, then method.
+ */
+const EXPECTED_ROUTES: string[] = [
+  // health
+  'GET /api/health → public',
+  'GET /api/health/live → public',
+
+  // sessions and the caller
+  'POST /api/sessions → public',
+  'DELETE /api/sessions/current → authenticated',
+  'GET /api/me → authenticated',
+  'GET /api/privileges → authenticated',
+
+  // API keys
+  'GET /api/keys → privileges:admin',
+  'POST /api/keys → privileges:admin',
+  'DELETE /api/keys/:id → privileges:admin',
+  'GET /api/keys/:id → privileges:admin',
+  'PATCH /api/keys/:id → privileges:admin',
+  'POST /api/keys/:id/rotate → privileges:admin',
+
+  // users
+  'GET /api/users → privileges:admin',
+  'POST /api/users → privileges:admin',
+  'DELETE /api/users/:username → privileges:admin',
+  'GET /api/users/:username → privileges:admin',
+  'PATCH /api/users/:username → privileges:admin',
+
+  // categories
+  'GET /api/categories → authenticated',
+  'POST /api/categories → privileges:create_categories',
+  'DELETE /api/categories/:id → privileges:delete_categories',
+  'GET /api/categories/:id → authenticated',
+  'PATCH /api/categories/:id → privileges:edit_categories',
+
+  // groups
+  'GET /api/groups → authenticated',
+  'POST /api/groups → privileges:create_groups',
+  'DELETE /api/groups/:id → privileges:delete_groups',
+  'GET /api/groups/:id → authenticated',
+  'PATCH /api/groups/:id → privileges:edit_groups',
+
+  // events
+  'GET /api/events → authenticated',
+  'POST /api/events → privileges:create_events',
+  'DELETE /api/events/:id → privileges:delete_events',
+  'GET /api/events/:id → authenticated',
+  'PATCH /api/events/:id → privileges:edit_events',
+  'POST /api/events/:id/run → privileges:run_jobs',
+
+  // monitors
+  'GET /api/monitors → authenticated',
+  'POST /api/monitors → privileges:create_monitors',
+  'DELETE /api/monitors/:id → privileges:delete_monitors',
+  'GET /api/monitors/:id → authenticated',
+  'PATCH /api/monitors/:id → privileges:edit_monitors',
+
+  // alerts
+  'GET /api/alerts → authenticated',
+  'POST /api/alerts → privileges:create_alerts',
+  'DELETE /api/alerts/:id → privileges:delete_alerts',
+  'GET /api/alerts/:id → authenticated',
+  'PATCH /api/alerts/:id → privileges:edit_alerts',
+
+  // tickets
+  'GET /api/tickets → authenticated',
+  'POST /api/tickets → privileges:create_tickets',
+  'DELETE /api/tickets/:id → privileges:delete_tickets',
+  'GET /api/tickets/:id → authenticated',
+  'PATCH /api/tickets/:id → privileges:edit_tickets',
+
+  // jobs
+  'GET /api/jobs → authenticated',
+  'DELETE /api/jobs/:id → privileges:delete_jobs',
+  'GET /api/jobs/:id → authenticated',
+  'POST /api/jobs/:id/abort → privileges:abort_jobs',
+];
+
+interface Route {
+  method: string;
+  path: string;
+  /** Undefined when the route declares none. */
+  policy: Policy | undefined;
+}
+
+function joinPath(...parts: string[]): string {
+  const joined = parts
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment !== '')
+    .join('/');
+  return `/${joined}`;
+}
+
+const pathsOf = (value: unknown): string[] =>
+  value === undefined ? ['/'] : ([] as string[]).concat(value as string[]);
+
+/** The routes one controller class declares, read from Nest's own metadata. */
+function routesOf(controller: Type<unknown>, reflector: Reflector): Route[] {
+  const prototype = controller.prototype as Record<string, unknown>;
+  const controllerPaths = pathsOf(
+    Reflect.getMetadata(PATH_METADATA, controller),
+  );
+  return new MetadataScanner()
+    .getAllMethodNames(prototype)
+    .flatMap((name): Route[] => {
+      const handler = prototype[name] as (...args: unknown[]) => unknown;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as
+        RequestMethod | undefined;
+      if (method === undefined) return [];
+      const policy = reflector.getAllAndOverride(RoutePolicy, [
+        handler,
+        controller,
+      ]);
+      return controllerPaths.flatMap((base) =>
+        pathsOf(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({
+          method: RequestMethod[method],
+          path: joinPath(GLOBAL_PREFIX, base, path),
+          policy,
+        })),
+      );
+    });
+}
+
+/** Every controller mounted in the app, from every module. */
+function controllersOf(app: NestExpressApplication): Type<unknown>[] {
+  const seen = new Set<Type<unknown>>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      if (wrapper.metatype) seen.add(wrapper.metatype as Type<unknown>);
+    }
+  }
+  return [...seen];
+}
+
+function describePolicy(policy: Policy | undefined): string {
+  if (!policy) return 'NO POLICY';
+  if (policy.kind === 'privileges') {
+    return `privileges:${policy.privileges.join(',')}`;
+  }
+  return policy.kind;
+}
+
+const row = (route: Route) =>
+  `${route.method} ${route.path} → ${describePolicy(route.policy)}`;
+
+const byPathThenMethod = (a: string, b: string) => {
+  const [ma, pa] = a.split(' ');
+  const [mb, pb] = b.split(' ');
+  return pa === pb ? ma.localeCompare(mb) : pa.localeCompare(pb);
+};
+
+interface ExpressLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** What Express actually serves: "METHOD /path" for every route layer. */
+function expressRoutes(app: NestExpressApplication): string[] {
+  const express = app.getHttpAdapter().getInstance() as {
+    router: { stack: ExpressLayer[] };
+  };
+  return express.router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods)
+          .filter((method) => method !== '_all')
+          .map((method) => `${method.toUpperCase()} ${layer.route!.path}`)
+      : [],
+  );
+}
+
+describe('route policies', () => {
+  let t: TestApp;
+  let routes: Route[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const reflector = t.app.get(Reflector);
+    routes = controllersOf(t.app).flatMap((c) => routesOf(c, reflector));
+  });
+  afterAll(() => t.close());
+
+  it('finds the routes Express actually serves, no more and no fewer', () => {
+    const discovered = routes.map((r) => `${r.method} ${r.path}`);
+    expect([...discovered].sort(byPathThenMethod)).toEqual(
+      [...expressRoutes(t.app)].sort(byPathThenMethod),
+    );
+    expect(discovered.length).toBeGreaterThan(0);
+  });
+
+  it('declares a policy on every route', () => {
+    const missing = routes.filter((r) => r.policy === undefined).map(row);
+    expect(missing).toEqual([]);
+  });
+
+  it('matches the reviewed route → policy table', () => {
+    const actual = routes.map(row).sort(byPathThenMethod);
+    expect(actual).toEqual([...EXPECTED_ROUTES].sort(byPathThenMethod));
+  });
+
+  it('keeps the expected table free of duplicates', () => {
+    expect(new Set(EXPECTED_ROUTES).size).toBe(EXPECTED_ROUTES.length);
+  });
+
+  describe('as enforced at run time', () => {
+    const concrete = (path: string) => path.replace(/:\w+/g, 'nosuchid');
+    const send = (route: Route) =>
+      (t.http() as any)[route.method.toLowerCase()](concrete(route.path));
+
+    it('refuses every non-public route without a credential: 401 no_credentials', async () => {
+      const wrong: string[] = [];
+      for (const route of routes.filter((r) => r.policy?.kind !== 'public')) {
+        const res = await send(route).send({});
+        if (res.status !== 401 || res.body.code !== 'no_credentials') {
+          wrong.push(`${row(route)}: ${res.status} ${res.body.code}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('lets every public route through without a credential', async () => {
+      const wrong: string[] = [];
+      for (const route of routes.filter((r) => r.policy?.kind === 'public')) {
+        const res = await send(route).send({});
+        if (res.status === 401 || res.status === 403) {
+          wrong.push(`${row(route)}: ${res.status} ${res.body.code}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('refuses a key without privileges on every privileged route, naming exactly the declared ones', async () => {
+      const admin = await login(t.server);
+      const bare = await createKey(t.server, admin, { title: 'bare' });
+      const wrong: string[] = [];
+      for (const route of routes) {
+        if (route.policy?.kind !== 'privileges') continue;
+        const res = await send(route).set('X-API-Key', bare.key).send({});
+        const required = route.policy.privileges;
+        if (
+          res.status !== 403 ||
+          res.body.code !== 'missing_privilege' ||
+          JSON.stringify(res.body.required_privileges) !==
+            JSON.stringify(required) ||
+          JSON.stringify(res.body.missing_privileges) !==
+            JSON.stringify(required)
+        ) {
+          wrong.push(
+            `${row(route)}: ${res.status} ${JSON.stringify(res.body)}`,
+          );
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('lets a key without privileges past the policy of every authenticated route', async () => {
+      const admin = await login(t.server);
+      const bare = await createKey(t.server, admin, { title: 'bare' });
+      const wrong: string[] = [];
+      for (const route of routes) {
+        if (route.policy?.kind !== 'authenticated') continue;
+        const res = await send(route).set('X-API-Key', bare.key).send({});
+        if (res.status === 401 || res.status === 403) {
+          wrong.push(`${row(route)}: ${res.status} ${res.body.code}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  });
+});
+
+describe('the route walker itself', () => {
+  @Controller('probe')
+  class ProbeController {
+    @Get()
+    undeclared() {}
+
+    @Get('declared')
+    @Authenticated()
+    declared() {}
+  }
+
+  @Controller('fenced')
+  @Authenticated()
+  class FencedController {
+    @Get()
+    inherited() {}
+  }
+
+  const reflector = new Reflector();
+
+  it('reports a route without a policy', () => {
+    expect(routesOf(ProbeController, reflector).map(row).sort()).toEqual([
+      'GET /api/probe → NO POLICY',
+      'GET /api/probe/declared → authenticated',
+    ]);
+  });
+
+  it('reads a policy declared on the controller class', () => {
+    expect(routesOf(FencedController, reflector).map(row)).toEqual([
+      'GET /api/fenced → authenticated',
+    ]);
+  });
+
+  it('matches what the guards see: a route without a policy is admin-only (fail closed)', () => {
+    const context = {
+      getHandler: () => ProbeController.prototype.undeclared,
+      getClass: () => ProbeController,
+    } as unknown as ExecutionContext;
+    expect(policyOf(reflector, context)).toEqual({
+      kind: 'privileges',
+      privileges: ['admin'],
+    });
+  });
+});
