@@ -1,20 +1,10 @@
 import { PartialType } from '@nestjs/mapped-types';
-import { IdList, Optional, Text, Title } from '../common/validation';
+import { Optional, Text } from '../common/validation';
+import { GroupWatchDto } from '../resources/shared.dto';
 import type { ResourceDefinition } from '../resources/resource-definition';
 import { Alert } from './alert.entity';
 
-export class CreateAlertDto {
-  @Title()
-  title: string;
-
-  @Optional()
-  @IdList()
-  groups?: string[];
-
-  @Optional()
-  @Text(1000)
-  expression?: string;
-
+export class CreateAlertDto extends GroupWatchDto {
   @Optional()
   @Text(1000)
   message?: string;

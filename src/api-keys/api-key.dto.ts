@@ -10,15 +10,11 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import {
-  IdList,
-  NoAngleBrackets,
-  Optional,
-  PrivilegeList,
-} from '../common/validation';
+import { GrantsDto } from '../auth/grants';
+import { NoAngleBrackets, Optional } from '../common/validation';
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
-export class CreateApiKeyDto {
+export class CreateApiKeyDto extends GrantsDto {
   @IsString()
   @Length(1, 100)
   @NoAngleBrackets()
@@ -28,18 +24,6 @@ export class CreateApiKeyDto {
   @IsString()
   @MaxLength(1000)
   description?: string;
-
-  @Optional()
-  @PrivilegeList()
-  privileges?: string[];
-
-  @Optional()
-  @IdList()
-  categories?: string[];
-
-  @Optional()
-  @IdList()
-  groups?: string[];
 
   @Optional()
   @IsInt()

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { IdListColumn, InstantColumn } from '../database/columns';
+import { GrantColumns } from '../auth/grants';
+import { InstantColumn } from '../database/columns';
 
 @Entity('api_keys')
-export class ApiKey {
+export class ApiKey extends GrantColumns {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;
 
@@ -28,15 +29,6 @@ export class ApiKey {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
-
-  @IdListColumn()
-  privileges: string[];
-
-  @IdListColumn()
-  categories: string[];
-
-  @IdListColumn()
-  groups: string[];
 
   @Column({ type: 'integer', default: 0 })
   maxPerSec: number;

@@ -1,19 +1,9 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
-import { Optional, ScopeId, Text, Title } from '../common/validation';
+import { NamedRecordDto } from '../resources/shared.dto';
 import type { ResourceDefinition } from '../resources/resource-definition';
 import { Category } from './category.entity';
 
-export class CreateCategoryDto {
-  @ScopeId()
-  id: string;
-
-  @Title()
-  title: string;
-
-  @Optional()
-  @Text(1000)
-  description?: string;
-}
+export class CreateCategoryDto extends NamedRecordDto {}
 
 export class UpdateCategoryDto extends PartialType(
   OmitType(CreateCategoryDto, ['id']),

@@ -1,6 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { IsString, MaxLength, registerDecorator } from 'class-validator';
-import { Optional, ScopeId, Text, Title } from '../common/validation';
+import { Optional } from '../common/validation';
+import { NamedRecordDto } from '../resources/shared.dto';
 import type { ResourceDefinition } from '../resources/resource-definition';
 import { Group } from './group.entity';
 
@@ -25,17 +26,7 @@ function IsRegExp(): PropertyDecorator {
     });
 }
 
-export class CreateGroupDto {
-  @ScopeId()
-  id: string;
-
-  @Title()
-  title: string;
-
-  @Optional()
-  @Text(1000)
-  description?: string;
-
+export class CreateGroupDto extends NamedRecordDto {
   @Optional()
   @IsString()
   @MaxLength(1000)

@@ -1,20 +1,9 @@
 import { PartialType } from '@nestjs/mapped-types';
-import { IdList, Optional, Text, Title } from '../common/validation';
+import { GroupWatchDto } from '../resources/shared.dto';
 import type { ResourceDefinition } from '../resources/resource-definition';
 import { Monitor } from './monitor.entity';
 
-export class CreateMonitorDto {
-  @Title()
-  title: string;
-
-  @Optional()
-  @IdList()
-  groups?: string[];
-
-  @Optional()
-  @Text(1000)
-  expression?: string;
-}
+export class CreateMonitorDto extends GroupWatchDto {}
 
 export class UpdateMonitorDto extends PartialType(CreateMonitorDto, {
   skipNullProperties: false,

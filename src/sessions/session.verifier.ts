@@ -11,6 +11,9 @@ import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
 import { Session } from './session.entity';
 
+export const accountDisabled = (username: string) =>
+  AppError.unauthorized('account_disabled', `User "${username}" is disabled.`);
+
 interface Verified {
   session: Session;
   userId: number;
@@ -66,12 +69,7 @@ export class SessionVerifier implements OnApplicationShutdown {
         'The session is not valid.',
       );
     }
-    if (!found.active) {
-      throw AppError.unauthorized(
-        'account_disabled',
-        `User "${found.principal.id}" is disabled.`,
-      );
-    }
+    if (!found.active) throw accountDisabled(found.principal.id);
     if (now >= this.expiry(found)) {
       throw AppError.unauthorized(
         'session_expired',

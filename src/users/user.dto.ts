@@ -6,17 +6,13 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import {
-  IdList,
-  NoAngleBrackets,
-  Optional,
-  PrivilegeList,
-} from '../common/validation';
+import { GrantsDto } from '../auth/grants';
+import { NoAngleBrackets, Optional } from '../common/validation';
 
 export const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
-export class CreateUserDto {
+export class CreateUserDto extends GrantsDto {
   @IsString()
   @Matches(USERNAME, {
     message: 'username must be 1-64 characters of [A-Za-z0-9_.-]',
@@ -36,18 +32,6 @@ export class CreateUserDto {
   @Optional()
   @IsBoolean()
   active?: boolean;
-
-  @Optional()
-  @PrivilegeList()
-  privileges?: string[];
-
-  @Optional()
-  @IdList()
-  categories?: string[];
-
-  @Optional()
-  @IdList()
-  groups?: string[];
 }
 
 export class UpdateUserDto extends PartialType(CreateUserDto, {

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { IdListColumn, InstantColumn } from '../database/columns';
+import { GrantColumns } from '../auth/grants';
+import { InstantColumn } from '../database/columns';
 
 @Entity('users')
-export class User {
+export class User extends GrantColumns {
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -21,15 +22,6 @@ export class User {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
-
-  @IdListColumn()
-  privileges: string[];
-
-  @IdListColumn()
-  categories: string[];
-
-  @IdListColumn()
-  groups: string[];
 
   @InstantColumn()
   createdAt: Date;
