@@ -4,14 +4,24 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SlidingWindow } from '../rate-limits/sliding-window';
 
+export type LoginOutcome = 'succeeded' | 'failed' | 'aborted';
+
+interface InFlight {
+  count: number;
+  /** Attempts waiting for one in flight to settle. */
+  waiting: (() => void)[];
+}
+
 /**
  * LOGIN_MAX_FAILURES failed logins per username and IP in any LOGIN_WINDOW.
- * An attempt takes a slot before the password is checked, so parallel guesses
- * cannot overshoot the limit; a success gives every slot back.
+ * Attempts in flight count against the limit until they settle, so parallel
+ * guesses cannot overshoot it; an attempt that only *might* be refused waits
+ * for them instead of getting a 429, so parallel right passwords all pass.
  */
 @Injectable()
 export class LoginThrottle implements OnModuleDestroy {
-  private readonly window = new SlidingWindow();
+  private readonly failures = new SlidingWindow();
+  private readonly inFlight = new Map<string, InFlight>();
   private readonly windowMs: number;
   private readonly max: number;
   private readonly sweeper: NodeJS.Timeout;
@@ -23,32 +33,51 @@ export class LoginThrottle implements OnModuleDestroy {
     this.windowMs = config.loginWindow * 1000;
     this.max = config.loginMaxFailures;
     this.sweeper = setInterval(
-      () => this.window.sweep(this.windowMs, this.clock.now()),
+      () => this.failures.sweep(this.windowMs, this.clock.now()),
       Math.min(this.windowMs, 60_000),
     ).unref();
   }
 
-  /** Takes an attempt slot for this username and IP, or refuses with 429. */
-  begin(username: string, ip: string): string {
+  /** Waits for a slot for this username and IP, or refuses with 429 once the failures fill the window. */
+  async begin(username: string, ip: string): Promise<string> {
     const key = `${username.toLowerCase()}\n${ip}`;
-    const state = this.window.tryHit(
-      key,
-      this.max,
-      this.windowMs,
-      this.clock.now(),
-    );
-    if (!state.allowed) {
-      throw AppError.tooManyRequests(
-        'too_many_login_attempts',
-        'Too many failed logins for this username from this address; try again later.',
-        state.msUntilAllowed / 1000,
+    for (;;) {
+      const state = this.failures.peek(
+        key,
+        this.max,
+        this.windowMs,
+        this.clock.now(),
       );
+      if (state.count >= this.max) {
+        throw AppError.tooManyRequests(
+          'too_many_login_attempts',
+          'Too many failed logins for this username from this address; try again later.',
+          state.msUntilAllowed / 1000,
+        );
+      }
+      const flight = this.inFlight.get(key) ?? { count: 0, waiting: [] };
+      if (state.count + flight.count < this.max) {
+        flight.count++;
+        this.inFlight.set(key, flight);
+        return key;
+      }
+      await new Promise<void>((resolve) => flight.waiting.push(resolve));
     }
-    return key;
   }
 
-  succeeded(key: string): void {
-    this.window.forget(key);
+  /** Settles an attempt: a failure is recorded, a success clears the failures. */
+  end(key: string, outcome: LoginOutcome): void {
+    if (outcome === 'failed') {
+      this.failures.hit(key, this.max, this.windowMs, this.clock.now());
+    } else if (outcome === 'succeeded') {
+      this.failures.forget(key);
+    }
+    const flight = this.inFlight.get(key);
+    if (!flight) return;
+    flight.count--;
+    const waiting = flight.waiting.splice(0);
+    if (flight.count === 0) this.inFlight.delete(key);
+    for (const wake of waiting) wake();
   }
 
   onModuleDestroy(): void {

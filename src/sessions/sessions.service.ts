@@ -16,9 +16,9 @@ import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
 import { LoginDto } from './login.dto';
-import { LoginThrottle } from './login-throttle';
+import { LoginOutcome, LoginThrottle } from './login-throttle';
 import { Session } from './session.entity';
-import { SessionVerifier } from './session.verifier';
+import { SessionVerifier, accountDisabled } from './session.verifier';
 
 export interface LoginResult {
   session_id: string;
@@ -50,26 +50,32 @@ export class SessionsService
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<LoginResult> {
-    const attempt = this.throttle.begin(dto.username, ip);
+    const attempt = await this.throttle.begin(dto.username, ip);
+    let outcome: LoginOutcome = 'aborted';
+    try {
+      const user = await this.check(dto);
+      outcome = user ? 'succeeded' : 'failed';
+      if (!user) {
+        throw AppError.unauthorized(
+          'login_failed',
+          'The username or password is wrong.',
+        );
+      }
+      if (!user.active) throw accountDisabled(user.username);
+      return await this.open(user);
+    } finally {
+      this.throttle.end(attempt, outcome);
+    }
+  }
+
+  /** The user whose password this is, or null; the same work whether the username exists or not. */
+  private async check(dto: LoginDto): Promise<User | null> {
     const user = await this.users.findOneBy({
       usernameKey: dto.username.toLowerCase(),
     });
     const hash = user?.passwordHash ?? (await this.decoy());
     const matches = await verifyPassword(dto.password, hash);
-    if (!user || !matches) {
-      throw AppError.unauthorized(
-        'login_failed',
-        'The username or password is wrong.',
-      );
-    }
-    if (!user.active) {
-      throw AppError.unauthorized(
-        'account_disabled',
-        `User "${user.username}" is disabled.`,
-      );
-    }
-    this.throttle.succeeded(attempt);
-    return this.open(user);
+    return user && matches ? user : null;
   }
 
   async logout(id: string | undefined): Promise<void> {

@@ -1,0 +1,136 @@
+import { Clock } from '../common/clock';
+import { InMemoryRateLimitStore } from './rate-limit.store';
+import { SlidingWindow } from './sliding-window';
+
+class ManualClock extends Clock {
+  constructor(private current = 1_700_000_000_000) {
+    super();
+  }
+  override now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+describe('InMemoryRateLimitStore', () => {
+  let clock: ManualClock;
+  let store: InMemoryRateLimitStore;
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    store = new InMemoryRateLimitStore(clock);
+  });
+  afterEach(() => store.onModuleDestroy());
+
+  const increment = (key: string, ttl: number, limit: number) =>
+    store.increment(key, ttl, limit);
+
+  it('counts allowed hits in totalHits and is not blocked up to the limit', async () => {
+    const records = [];
+    for (let i = 0; i < 3; i++) records.push(await increment('k', 1000, 3));
+    expect(records.map((r) => r.totalHits)).toEqual([1, 2, 3]);
+    expect(records.every((r) => !r.isBlocked)).toBe(true);
+    expect(records.map((r) => r.timeToExpire)).toEqual([1, 1, 1]);
+  });
+
+  it('blocks beyond the limit without counting the refused hit, with whole seconds ≥ 1 to wait', async () => {
+    for (let i = 0; i < 3; i++) await increment('k', 1000, 3);
+    clock.advance(999);
+    const blocked = await increment('k', 1000, 3);
+    expect(blocked).toEqual({
+      totalHits: 3,
+      isBlocked: true,
+      // 1 ms left, rounded up to a whole second, never 0.
+      timeToBlockExpire: 1,
+      timeToExpire: 1,
+    });
+    clock.advance(1);
+    expect(await increment('k', 1000, 3)).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+  });
+
+  it('rounds timeToExpire and timeToBlockExpire up to whole seconds for longer windows', async () => {
+    await increment('k', 5000, 2);
+    clock.advance(2000);
+    const second = await increment('k', 5000, 2);
+    expect(second).toMatchObject({ totalHits: 2, isBlocked: false });
+    // Oldest hit (at 0) leaves at 5000: 3000 ms from now.
+    expect(second.timeToExpire).toBe(3);
+    clock.advance(500);
+    const blocked = await increment('k', 5000, 2);
+    // 2500 ms until the hit at 0 leaves → 3 s.
+    expect(blocked).toEqual({
+      totalHits: 2,
+      isBlocked: true,
+      timeToExpire: 3,
+      timeToBlockExpire: 3,
+    });
+    for (const value of [blocked.timeToExpire, blocked.timeToBlockExpire]) {
+      expect(Number.isInteger(value)).toBe(true);
+    }
+  });
+
+  it('is exact under concurrency: of 50 simultaneous increments on a limit of 10, exactly 10 pass', async () => {
+    const records = await Promise.all(
+      Array.from({ length: 50 }, () => increment('k', 1000, 10)),
+    );
+    expect(records.filter((r) => !r.isBlocked)).toHaveLength(10);
+    expect(records.filter((r) => r.isBlocked)).toHaveLength(40);
+    expect(
+      records.filter((r) => r.isBlocked).every((r) => r.timeToBlockExpire >= 1),
+    ).toBe(true);
+  });
+
+  it('keeps keys apart', async () => {
+    await increment('a', 1000, 1);
+    expect((await increment('a', 1000, 1)).isBlocked).toBe(true);
+    expect(await increment('b', 1000, 1)).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+  });
+
+  it('forget resets a key to a full allowance and leaves other keys alone', async () => {
+    await increment('a', 1000, 2);
+    await increment('a', 1000, 2);
+    await increment('b', 1000, 2);
+    expect((await increment('a', 1000, 2)).isBlocked).toBe(true);
+    await store.forget('a');
+    expect(await increment('a', 1000, 2)).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+    expect(await increment('b', 1000, 2)).toMatchObject({ totalHits: 2 });
+  });
+
+  describe('periodic sweep', () => {
+    beforeEach(() => {
+      store.onModuleDestroy();
+      jest.useFakeTimers();
+      store = new InMemoryRateLimitStore(clock);
+    });
+    afterEach(() => jest.useRealTimers());
+
+    const logCount = () =>
+      (store as unknown as { window: SlidingWindow }).window.size;
+
+    it('drops idle keys, so memory follows activity', async () => {
+      for (let i = 0; i < 100; i++) await increment(`k${i}`, 1000, 5);
+      expect(logCount()).toBe(100);
+      clock.advance(1000);
+      jest.advanceTimersByTime(10_000);
+      expect(logCount()).toBe(0);
+    });
+
+    it('never drops a key whose hits are still inside its (longer) window', async () => {
+      await increment('slow', 5000, 1);
+      clock.advance(4000);
+      jest.advanceTimersByTime(10_000);
+      expect((await increment('slow', 5000, 1)).isBlocked).toBe(true);
+    });
+  });
+});
