@@ -10,7 +10,7 @@ import {
   login,
 } from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
-import { expectAuthProblem, fieldsOf } from './helpers/auth-problem';
+import { expectProblem, fieldsOf } from './helpers/problem';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 
 const RECORD_FIELDS = [
@@ -250,7 +250,7 @@ describe('API keys', () => {
       const res = await asAdmin.delete(`/api/keys/${created.id}`);
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
-      expectAuthProblem(
+      expectProblem(
         await asAdmin.get(`/api/keys/${created.id}`),
         404,
         'not_found',
@@ -269,13 +269,13 @@ describe('API keys', () => {
         () => asAdmin.post('/api/keys/nosuchkey/rotate').send({}),
       ],
     ])('%s of an unknown id returns 404 not_found', async (_name, send) => {
-      expectAuthProblem(await send(), 404, 'not_found');
+      expectProblem(await send(), 404, 'not_found');
     });
 
     it('DELETE of an already deleted key returns 404 not_found', async () => {
       const created = await createKey(t.server, admin);
       await asAdmin.delete(`/api/keys/${created.id}`).expect(204);
-      expectAuthProblem(
+      expectProblem(
         await asAdmin.delete(`/api/keys/${created.id}`),
         404,
         'not_found',
@@ -342,7 +342,7 @@ describe('API keys', () => {
       ['limit=5&limit=6', 'limit'],
     ])('returns 400 validation_failed for %s', async (query, field) => {
       const res = await list(`?${query}`);
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain(field);
     });
   });
@@ -402,7 +402,7 @@ describe('API keys', () => {
       'POST returns 400 validation_failed when %s',
       async (_name, body, field) => {
         const res = await asAdmin.post('/api/keys').send(body);
-        expectAuthProblem(res, 400, 'validation_failed');
+        expectProblem(res, 400, 'validation_failed');
         expect(fieldsOf(res)).toContain(field);
       },
     );
@@ -411,7 +411,7 @@ describe('API keys', () => {
       const res = await asAdmin
         .post('/api/keys')
         .send({ title: 't', privileges: ['run_jobs', 'launch_missiles'] });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       const error = res.body.errors.find((e: any) => e.field === 'privileges');
       expect(error.message).toContain('launch_missiles');
       expect(error.message).not.toContain('run_jobs');
@@ -428,7 +428,7 @@ describe('API keys', () => {
           .post('/api/keys')
           .set('X-Session-ID', session.sessionId)
           .send({ title: 't', expires_at: '2099-12-31T23:59:59Z' });
-        expectAuthProblem(res, 400, 'validation_failed');
+        expectProblem(res, 400, 'validation_failed');
         expect(fieldsOf(res)).toEqual(['expires_at']);
       } finally {
         await future.close();
@@ -439,7 +439,7 @@ describe('API keys', () => {
       const res = await asAdmin
         .post('/api/keys')
         .send({ title: 't', expires_at: iso(t.clock.now()) });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toEqual(['expires_at']);
     });
 
@@ -447,7 +447,7 @@ describe('API keys', () => {
       const res = await asAdmin
         .post('/api/keys')
         .send({ title: 't', expires_at: past() });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
     });
 
     it('POST creates nothing when validation fails', async () => {
@@ -480,7 +480,7 @@ describe('API keys', () => {
       async (_name, body, field) => {
         const created = await createKey(t.server, admin);
         const res = await asAdmin.patch(`/api/keys/${created.id}`).send(body);
-        expectAuthProblem(res, 400, 'validation_failed');
+        expectProblem(res, 400, 'validation_failed');
         expect(fieldsOf(res)).toContain(field);
         const after = await asAdmin.get(`/api/keys/${created.id}`).expect(200);
         const { key: _key, ...record } = created.body;
@@ -493,7 +493,7 @@ describe('API keys', () => {
       const res = await asAdmin
         .patch(`/api/keys/${created.id}`)
         .send({ expires_at: past() });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toEqual(['expires_at']);
     });
   });
@@ -537,7 +537,7 @@ describe('API keys', () => {
           [verb](path.replace(':id', target.id))
           .set('X-API-Key', plainKey.key)
           .send({ title: 'x' });
-        const body = expectAuthProblem(res, 403, 'missing_privilege');
+        const body = expectProblem(res, 403, 'missing_privilege');
         expect(body.missing_privileges).toEqual(['admin']);
       },
     );
@@ -549,7 +549,7 @@ describe('API keys', () => {
           [verb](path.replace(':id', target.id))
           .set('X-Session-ID', plainUser.sessionId)
           .send({ title: 'x' });
-        expectAuthProblem(res, 403, 'missing_privilege');
+        expectProblem(res, 403, 'missing_privilege');
       },
     );
 
@@ -596,7 +596,7 @@ describe('API keys', () => {
       const res = await asAdmin
         .post('/api/keys')
         .send({ title: 't', created_by: 'mallory' });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
     });
   });
 
@@ -627,7 +627,7 @@ describe('API keys', () => {
   describe('refused keys', () => {
     it('returns 401 api_key_disabled for a key created inactive', async () => {
       const created = await createKey(t.server, admin, { active: false });
-      expectAuthProblem(await meWith(created.key), 401, 'api_key_disabled');
+      expectProblem(await meWith(created.key), 401, 'api_key_disabled');
     });
 
     it('returns 401 api_key_expired once expires_at has passed', async () => {
@@ -636,7 +636,7 @@ describe('API keys', () => {
       });
       await meWith(created.key).expect(200);
       t.clock.advanceSeconds(61);
-      expectAuthProblem(await meWith(created.key), 401, 'api_key_expired');
+      expectProblem(await meWith(created.key), 401, 'api_key_expired');
     });
 
     it('refuses the key from the very instant of expires_at', async () => {
@@ -646,17 +646,17 @@ describe('API keys', () => {
       t.clock.advance(9_999);
       await meWith(created.key).expect(200);
       t.clock.advance(1);
-      expectAuthProblem(await meWith(created.key), 401, 'api_key_expired');
+      expectProblem(await meWith(created.key), 401, 'api_key_expired');
     });
 
     it('returns 401 invalid_api_key for a deleted key', async () => {
       const created = await createKey(t.server, admin);
       await asAdmin.delete(`/api/keys/${created.id}`).expect(204);
-      expectAuthProblem(await meWith(created.key), 401, 'invalid_api_key');
+      expectProblem(await meWith(created.key), 401, 'invalid_api_key');
     });
 
     it('returns 401 invalid_api_key for a well-formed key that never existed', async () => {
-      expectAuthProblem(
+      expectProblem(
         await meWith('QQQQQQQQQQQQQQQQQQQQQQQQ'),
         401,
         'invalid_api_key',
@@ -685,7 +685,7 @@ describe('API keys', () => {
         .patch(`/api/keys/${key.id}`)
         .send({ active: false })
         .expect(200);
-      expectAuthProblem(await meWith(key.key), 401, 'api_key_disabled');
+      expectProblem(await meWith(key.key), 401, 'api_key_disabled');
       await asAdmin
         .patch(`/api/keys/${key.id}`)
         .send({ active: true })
@@ -695,13 +695,13 @@ describe('API keys', () => {
 
     it('deleting', async () => {
       await asAdmin.delete(`/api/keys/${key.id}`).expect(204);
-      expectAuthProblem(await meWith(key.key), 401, 'invalid_api_key');
+      expectProblem(await meWith(key.key), 401, 'invalid_api_key');
     });
 
     it('granting and revoking privileges', async () => {
       const listKeys = () =>
         t.http().get('/api/keys').set('X-API-Key', key.key);
-      expectAuthProblem(await listKeys(), 403, 'missing_privilege');
+      expectProblem(await listKeys(), 403, 'missing_privilege');
       await asAdmin
         .patch(`/api/keys/${key.id}`)
         .send({ privileges: ['admin'] })
@@ -711,7 +711,7 @@ describe('API keys', () => {
         .patch(`/api/keys/${key.id}`)
         .send({ privileges: ['run_jobs'] })
         .expect(200);
-      expectAuthProblem(await listKeys(), 403, 'missing_privilege');
+      expectProblem(await listKeys(), 403, 'missing_privilege');
       const me = await meWith(key.key).expect(200);
       expect(me.body.privileges).toEqual(['run_jobs']);
     });
@@ -732,7 +732,7 @@ describe('API keys', () => {
         .expect(200);
       await meWith(key.key).expect(200);
       t.clock.advanceSeconds(5);
-      expectAuthProblem(await meWith(key.key), 401, 'api_key_expired');
+      expectProblem(await meWith(key.key), 401, 'api_key_expired');
       await asAdmin
         .patch(`/api/keys/${key.id}`)
         .send({ expires_at: null })

@@ -6,7 +6,7 @@ import {
   createUser,
   login,
 } from './helpers/auth';
-import { expectAuthProblem, fieldsOf } from './helpers/auth-problem';
+import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
 
 /** Well-formed but unknown: they reach the lookup and fail there. */
@@ -171,7 +171,7 @@ describe('credentials', () => {
           PLACES[i].put(me(), unknownFor(PLACES[i].kind)),
           identities[j].secret,
         );
-        expectAuthProblem(res, 401, invalidCode(PLACES[i].kind));
+        expectProblem(res, 401, invalidCode(PLACES[i].kind));
       },
     );
 
@@ -179,7 +179,7 @@ describe('credentials', () => {
       const res = await me()
         .set('X-API-Key', 'short')
         .set('Cookie', `session_id=${admin.sessionId}`);
-      expectAuthProblem(res, 401, 'invalid_api_key');
+      expectProblem(res, 401, 'invalid_api_key');
     });
   });
 
@@ -306,14 +306,14 @@ describe('credentials', () => {
     ];
 
     it.each(cases)('%s', async (_name, send, kind) => {
-      expectAuthProblem(await send(), 401, invalidCode(kind));
+      expectProblem(await send(), 401, invalidCode(kind));
     });
 
     it('a valid key with its case swapped is unknown (keys are case-sensitive)', async () => {
       const swapped = [...adminKey.key]
         .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
         .join('');
-      expectAuthProblem(
+      expectProblem(
         await me().set('X-API-Key', swapped),
         401,
         'invalid_api_key',
@@ -323,18 +323,18 @@ describe('credentials', () => {
 
   describe('no credential', () => {
     it('returns 401 no_credentials on a protected route', async () => {
-      const body = expectAuthProblem(await me(), 401, 'no_credentials');
+      const body = expectProblem(await me(), 401, 'no_credentials');
       expect(body.type).toBe('about:blank');
     });
 
     it('returns 401 no_credentials, not a validation error, on a write with a bad body', async () => {
       const res = await t.http().post('/api/keys').send({ nonsense: true });
-      expectAuthProblem(res, 401, 'no_credentials');
+      expectProblem(res, 401, 'no_credentials');
     });
 
     it('returns 401 no_credentials when only unrelated cookies are sent', async () => {
       const res = await me().set('Cookie', 'theme=dark; lang=en');
-      expectAuthProblem(res, 401, 'no_credentials');
+      expectProblem(res, 401, 'no_credentials');
     });
 
     it('puts WWW-Authenticate: ApiKey header="X-API-Key" on every 401', async () => {
@@ -394,7 +394,7 @@ describe('credentials', () => {
         .post('/api/keys')
         .set('X-API-Key', adminKey.key)
         .send({ title: 'x', session_id: admin.sessionId });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('session_id');
     });
   });
@@ -428,7 +428,7 @@ describe('credentials', () => {
         .http()
         .get('/api/keys?limit=5&colour=red')
         .set('X-API-Key', adminKey.key);
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('colour');
     });
 
@@ -454,13 +454,13 @@ describe('credentials with ALLOW_QUERY_CREDENTIALS=false', () => {
 
   it('returns 400 validation_failed for a valid api_key in the query', async () => {
     const res = await t.http().get(`/api/me?api_key=${key.key}`);
-    expectAuthProblem(res, 400, 'validation_failed');
+    expectProblem(res, 400, 'validation_failed');
     expect(fieldsOf(res)).toEqual(['api_key']);
   });
 
   it('returns 400 validation_failed for a valid session_id in the query', async () => {
     const res = await t.http().get(`/api/me?session_id=${admin.sessionId}`);
-    expectAuthProblem(res, 400, 'validation_failed');
+    expectProblem(res, 400, 'validation_failed');
     expect(fieldsOf(res)).toEqual(['session_id']);
   });
 
@@ -488,7 +488,7 @@ describe('credentials with ALLOW_QUERY_CREDENTIALS=false', () => {
       .http()
       .get(`/api/me?api_key=${key.key}`)
       .set('X-API-Key', key.key);
-    expectAuthProblem(res, 400, 'validation_failed');
+    expectProblem(res, 400, 'validation_failed');
   });
 
   it('refuses a query session_id even when a valid X-Session-ID header is also present', async () => {
@@ -496,6 +496,6 @@ describe('credentials with ALLOW_QUERY_CREDENTIALS=false', () => {
       .http()
       .get(`/api/me?session_id=${admin.sessionId}`)
       .set('X-Session-ID', admin.sessionId);
-    expectAuthProblem(res, 400, 'validation_failed');
+    expectProblem(res, 400, 'validation_failed');
   });
 });

@@ -5,7 +5,7 @@ import {
   createUser,
   login,
 } from './helpers/auth';
-import { expectAuthProblem } from './helpers/auth-problem';
+import { expectProblem } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
 
 /** SPEC §5, spelled out by hand: the ids are the contract. */
@@ -106,7 +106,7 @@ describe('privileges', () => {
     });
 
     it('returns 401 no_credentials without a credential', async () => {
-      expectAuthProblem(
+      expectProblem(
         await t.http().get('/api/privileges'),
         401,
         'no_credentials',
@@ -117,7 +117,7 @@ describe('privileges', () => {
   describe('403 missing_privilege', () => {
     it('names the key, the required and the missing privileges', async () => {
       const res = await t.http().get('/api/keys').set('X-API-Key', bareKey.key);
-      const body = expectAuthProblem(res, 403, 'missing_privilege');
+      const body = expectProblem(res, 403, 'missing_privilege');
       expect(body).toEqual({
         type: 'about:blank',
         title: 'Forbidden',
@@ -134,7 +134,7 @@ describe('privileges', () => {
         .http()
         .get('/api/users')
         .set('X-Session-ID', plainUser.sessionId);
-      const body = expectAuthProblem(res, 403, 'missing_privilege');
+      const body = expectProblem(res, 403, 'missing_privilege');
       expect(body.detail).toBe('User "alice" lacks the privilege admin.');
       expect(body.required_privileges).toEqual(['admin']);
       expect(body.missing_privileges).toEqual(['admin']);
@@ -149,7 +149,7 @@ describe('privileges', () => {
         .send({ title: 'new title' })
         .expect(200);
       const res = await t.http().get('/api/keys').set('X-API-Key', key.key);
-      expect(expectAuthProblem(res, 403, 'missing_privilege').detail).toBe(
+      expect(expectProblem(res, 403, 'missing_privilege').detail).toBe(
         'API key "new title" lacks the privilege admin.',
       );
     });

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { LoggedIn, createKey, createUser, login } from './helpers/auth';
-import { expectAuthProblem, fieldsOf } from './helpers/auth-problem';
+import { expectProblem, fieldsOf } from './helpers/problem';
 import { SessionsService } from '../src/sessions/sessions.service';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 
@@ -141,7 +141,7 @@ describe('sessions', () => {
         .expect(201);
       expect(res.body.session_id).not.toBe(planted);
       expect(sessionCookie(res).value).not.toBe(planted);
-      expectAuthProblem(await meWith(planted), 401, 'invalid_session');
+      expectProblem(await meWith(planted), 401, 'invalid_session');
     });
 
     it('gives each login its own CSRF token', async () => {
@@ -159,8 +159,8 @@ describe('sessions', () => {
     it('answers a wrong password and an unknown user alike: 401 login_failed, same body', async () => {
       const wrong = await loginAs('known', 'wrong-password');
       const unknown = await loginAs('nobody-here', 'wrong-password');
-      expectAuthProblem(wrong, 401, 'login_failed');
-      expectAuthProblem(unknown, 401, 'login_failed');
+      expectProblem(wrong, 401, 'login_failed');
+      expectProblem(unknown, 401, 'login_failed');
       expect(wrong.body).toEqual(unknown.body);
       expect(wrong.body.detail).not.toContain('known');
     });
@@ -173,7 +173,7 @@ describe('sessions', () => {
     });
 
     it('is case-sensitive about the password', async () => {
-      expectAuthProblem(
+      expectProblem(
         await loginAs('known', PASSWORD.toUpperCase()),
         401,
         'login_failed',
@@ -204,7 +204,7 @@ describe('sessions', () => {
         .http()
         .post('/api/sessions')
         .send(body as object);
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
     });
 
     it('names the missing fields', async () => {
@@ -231,12 +231,8 @@ describe('sessions', () => {
           (a) => a === 'max-age=0' || a.startsWith('expires=thu, 01 jan 1970'),
         ),
       ).toBe(true);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'invalid_session',
-      );
-      expectAuthProblem(
+      expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
+      expectProblem(
         await t.http().get('/api/me').set('Cookie', session.cookie),
         401,
         'invalid_session',
@@ -262,7 +258,7 @@ describe('sessions', () => {
           .delete('/api/sessions/current')
           .set('X-Session-ID', session.sessionId);
       await logout().expect(204);
-      expectAuthProblem(await logout(), 401, 'invalid_session');
+      expectProblem(await logout(), 401, 'invalid_session');
     });
 
     it('returns 404 not_found for an API key: there is no session to end', async () => {
@@ -271,12 +267,12 @@ describe('sessions', () => {
         .http()
         .delete('/api/sessions/current')
         .set('X-API-Key', key.key);
-      expectAuthProblem(res, 404, 'not_found');
+      expectProblem(res, 404, 'not_found');
       await t.http().get('/api/me').set('X-API-Key', key.key).expect(200);
     });
 
     it('returns 401 no_credentials without a session', async () => {
-      expectAuthProblem(
+      expectProblem(
         await t.http().delete('/api/sessions/current'),
         401,
         'no_credentials',
@@ -304,7 +300,7 @@ describe('sessions', () => {
     it('refuses a cookie POST without X-CSRF-Token with 403 csrf_failed, and does nothing', async () => {
       const before = await keyCount();
       const res = await withCookie('post', '/api/keys').send({ title: 'x' });
-      expectAuthProblem(res, 403, 'csrf_failed');
+      expectProblem(res, 403, 'csrf_failed');
       expect(await keyCount()).toBe(before);
     });
 
@@ -312,28 +308,28 @@ describe('sessions', () => {
       const res = await withCookie('post', '/api/keys')
         .set('X-CSRF-Token', 'wrong')
         .send({ title: 'x' });
-      expectAuthProblem(res, 403, 'csrf_failed');
+      expectProblem(res, 403, 'csrf_failed');
     });
 
     it("refuses a cookie POST with another session's CSRF token", async () => {
       const res = await withCookie('post', '/api/keys')
         .set('X-CSRF-Token', other.csrfToken)
         .send({ title: 'x' });
-      expectAuthProblem(res, 403, 'csrf_failed');
+      expectProblem(res, 403, 'csrf_failed');
     });
 
     it('refuses a cookie POST with an empty X-CSRF-Token', async () => {
       const res = await withCookie('post', '/api/keys')
         .set('X-CSRF-Token', '')
         .send({ title: 'x' });
-      expectAuthProblem(res, 403, 'csrf_failed');
+      expectProblem(res, 403, 'csrf_failed');
     });
 
     it('refuses the CSRF token sent as the session ID', async () => {
       const res = await withCookie('post', '/api/keys')
         .set('X-CSRF-Token', cookieSession.sessionId)
         .send({ title: 'x' });
-      expectAuthProblem(res, 403, 'csrf_failed');
+      expectProblem(res, 403, 'csrf_failed');
     });
 
     it('accepts a cookie POST with the right X-CSRF-Token', async () => {
@@ -346,7 +342,7 @@ describe('sessions', () => {
     it('guards PATCH the same way', async () => {
       const key = await createKey(t.server, admin, { title: 'before' });
       const path = `/api/keys/${key.id}`;
-      expectAuthProblem(
+      expectProblem(
         await withCookie('patch', path).send({ title: 'after' }),
         403,
         'csrf_failed',
@@ -360,7 +356,7 @@ describe('sessions', () => {
     it('guards DELETE the same way, leaving the record in place when refused', async () => {
       const key = await createKey(t.server, admin);
       const path = `/api/keys/${key.id}`;
-      expectAuthProblem(await withCookie('delete', path), 403, 'csrf_failed');
+      expectProblem(await withCookie('delete', path), 403, 'csrf_failed');
       await t.http().get(path).set('X-Session-ID', admin.sessionId).expect(200);
       await withCookie('delete', path)
         .set('X-CSRF-Token', cookieSession.csrfToken)
@@ -371,14 +367,10 @@ describe('sessions', () => {
       const session = await login(t.server);
       const logout = () =>
         t.http().delete('/api/sessions/current').set('Cookie', session.cookie);
-      expectAuthProblem(await logout(), 403, 'csrf_failed');
+      expectProblem(await logout(), 403, 'csrf_failed');
       await meWith(session.sessionId).expect(200);
       await logout().set('X-CSRF-Token', session.csrfToken).expect(204);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'invalid_session',
-      );
+      expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
     });
 
     it('needs no token for GET or HEAD with the cookie', async () => {
@@ -451,12 +443,8 @@ describe('sessions', () => {
         .patch(`/api/users/${username}`)
         .send({ active: false })
         .expect(200);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'account_disabled',
-      );
-      expectAuthProblem(
+      expectProblem(await meWith(session.sessionId), 401, 'account_disabled');
+      expectProblem(
         await t.http().get('/api/me').set('Cookie', session.cookie),
         401,
         'account_disabled',
@@ -473,11 +461,7 @@ describe('sessions', () => {
         .patch(`/api/users/${username}`)
         .send({ active: true })
         .expect(200);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'invalid_session',
-      );
+      expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
       const fresh = await login(t.server, username, PASSWORD);
       await meWith(fresh.sessionId).expect(200);
     });
@@ -489,7 +473,7 @@ describe('sessions', () => {
         .send({ active: false })
         .expect(200);
       const res = await loginAs(username, PASSWORD);
-      expectAuthProblem(res, 401, 'account_disabled');
+      expectProblem(res, 401, 'account_disabled');
       expect(
         setCookies(res).filter((c) => c.startsWith('session_id=')),
       ).toEqual([]);
@@ -501,7 +485,7 @@ describe('sessions', () => {
         .patch(`/api/users/${username}`)
         .send({ active: false })
         .expect(200);
-      expectAuthProblem(
+      expectProblem(
         await loginAs(username, 'wrong-password'),
         401,
         'login_failed',
@@ -514,23 +498,15 @@ describe('sessions', () => {
         .patch(`/api/users/${username}`)
         .send({ password: 'brand-new-password' })
         .expect(200);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'invalid_session',
-      );
-      expectAuthProblem(await loginAs(username, PASSWORD), 401, 'login_failed');
+      expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
+      expectProblem(await loginAs(username, PASSWORD), 401, 'login_failed');
       await loginAs(username, 'brand-new-password').expect(201);
     });
 
     it('deleting it ends its sessions', async () => {
       const { username, session } = await userWithSession();
       await asAdmin.delete(`/api/users/${username}`).expect(204);
-      expectAuthProblem(
-        await meWith(session.sessionId),
-        401,
-        'invalid_session',
-      );
+      expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
     });
 
     it('changing its name or privileges keeps its sessions', async () => {
@@ -627,7 +603,7 @@ describe('session idle timeout (SESSION_IDLE_TIMEOUT=60)', () => {
     t.clock.advanceSeconds(30);
     await meWith(session.sessionId).expect(200);
     t.clock.advanceSeconds(60);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
   });
 
   it('expires exactly at 60 s idle, not a millisecond before', async () => {
@@ -635,15 +611,15 @@ describe('session idle timeout (SESSION_IDLE_TIMEOUT=60)', () => {
     t.clock.advance(59_999);
     await meWith(session.sessionId).expect(200);
     t.clock.advance(60_000);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
   });
 
   it('stays expired: a refused request is not activity', async () => {
     const session = await login(t.server);
     t.clock.advanceSeconds(61);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
-    expectAuthProblem(
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(
       await t
         .http()
         .get('/api/me')
@@ -660,7 +636,7 @@ describe('session idle timeout (SESSION_IDLE_TIMEOUT=60)', () => {
     await meWith(busy.sessionId).expect(200);
     t.clock.advanceSeconds(40);
     await meWith(busy.sessionId).expect(200);
-    expectAuthProblem(await meWith(idle.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(idle.sessionId), 401, 'session_expired');
   });
 
   it('shows expires_at moving with activity in GET /api/me', async () => {
@@ -706,7 +682,7 @@ describe('session absolute age (SESSION_IDLE_TIMEOUT=60, SESSION_MAX_AGE=150)', 
     }
     t.clock.advanceSeconds(30); // 150 s after login
     expect(t.clock.now() - start).toBe(150_000);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
   });
 
   it('caps expires_at at the absolute end', async () => {
@@ -728,7 +704,7 @@ describe('session absolute age (SESSION_IDLE_TIMEOUT=60, SESSION_MAX_AGE=150)', 
     t.clock.advance(150_000 - 2 * 59_000 - 1);
     await meWith(session.sessionId).expect(200);
     t.clock.advance(1);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
   });
 });
 
@@ -746,7 +722,7 @@ describe('session expiry shorter than the idle timeout (SESSION_MAX_AGE=30)', ()
     const session = await login(t.server);
     expect(session.body.expires_at).toBe(iso(t.clock.now() + 30_000));
     t.clock.advanceSeconds(30);
-    expectAuthProblem(
+    expectProblem(
       await t.http().get('/api/me').set('X-Session-ID', session.sessionId),
       401,
       'session_expired',
@@ -776,16 +752,16 @@ describe('the sweep of ended sessions (SESSION_IDLE_TIMEOUT=60)', () => {
   it('keeps an ended session for a day, so it still answers session_expired', async () => {
     const session = await login(t.server);
     t.clock.advanceSeconds(61);
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
     t.clock.advanceSeconds(86_400 - 3600);
     await sweep();
-    expectAuthProblem(await meWith(session.sessionId), 401, 'session_expired');
+    expectProblem(await meWith(session.sessionId), 401, 'session_expired');
   });
 
   it('deletes a session that ended more than a day ago (then invalid_session)', async () => {
     const session = await login(t.server);
     t.clock.advanceSeconds(60 + 86_400 + 60);
     await sweep();
-    expectAuthProblem(await meWith(session.sessionId), 401, 'invalid_session');
+    expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
   });
 });

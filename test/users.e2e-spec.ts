@@ -1,5 +1,5 @@
 import { LoggedIn, createKey, createUser, login } from './helpers/auth';
-import { expectAuthProblem, fieldsOf } from './helpers/auth-problem';
+import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
 
 const USER_FIELDS = [
@@ -105,7 +105,7 @@ describe('users', () => {
     it.each(['limit=0', 'limit=1001', 'offset=-1', 'limit=x'])(
       'GET /api/users?%s returns 400 validation_failed',
       async (query) => {
-        expectAuthProblem(
+        expectProblem(
           await asAdmin.get(`/api/users?${query}`),
           400,
           'validation_failed',
@@ -139,11 +139,7 @@ describe('users', () => {
         .expect(200);
       expect(res.body.username).toBe('newname');
       await asAdmin.get('/api/users/newname').expect(200);
-      expectAuthProblem(
-        await asAdmin.get('/api/users/oldname'),
-        404,
-        'not_found',
-      );
+      expectProblem(await asAdmin.get('/api/users/oldname'), 404, 'not_found');
       const me = await t
         .http()
         .get('/api/me')
@@ -167,12 +163,8 @@ describe('users', () => {
       const res = await asAdmin.delete('/api/users/crud5');
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
-      expectAuthProblem(
-        await asAdmin.get('/api/users/crud5'),
-        404,
-        'not_found',
-      );
-      expectAuthProblem(
+      expectProblem(await asAdmin.get('/api/users/crud5'), 404, 'not_found');
+      expectProblem(
         await t
           .http()
           .post('/api/sessions')
@@ -190,7 +182,7 @@ describe('users', () => {
       ],
       ['DELETE', () => asAdmin.delete('/api/users/ghost')],
     ])('%s of an unknown username returns 404 not_found', async (_m, send) => {
-      expectAuthProblem(await send(), 404, 'not_found');
+      expectProblem(await send(), 404, 'not_found');
     });
   });
 
@@ -220,13 +212,13 @@ describe('users', () => {
       const res = await asAdmin
         .post('/api/users')
         .send({ username, password: PASSWORD });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('username');
     });
 
     it('refuses a missing username', async () => {
       const res = await asAdmin.post('/api/users').send({ password: PASSWORD });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('username');
     });
 
@@ -235,7 +227,7 @@ describe('users', () => {
       const res = await asAdmin
         .patch('/api/users/renamer')
         .send({ username: 'bad name' });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
     });
 
     describe('are unique case-insensitively', () => {
@@ -246,7 +238,7 @@ describe('users', () => {
           ),
         );
         expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
-        expectAuthProblem(
+        expectProblem(
           results.find((r) => r.status === 409)!,
           409,
           'conflict',
@@ -261,14 +253,14 @@ describe('users', () => {
         const res = await asAdmin
           .post('/api/users')
           .send({ username: 'Alice', password: PASSWORD });
-        expectAuthProblem(res, 409, 'conflict');
+        expectProblem(res, 409, 'conflict');
       });
 
       it('creating "alice" again returns 409 conflict', async () => {
         const res = await asAdmin
           .post('/api/users')
           .send({ username: 'alice', password: PASSWORD });
-        expectAuthProblem(res, 409, 'conflict');
+        expectProblem(res, 409, 'conflict');
       });
 
       it('GET /api/users/ALICE finds alice', async () => {
@@ -281,7 +273,7 @@ describe('users', () => {
         const res = await asAdmin
           .patch('/api/users/bob')
           .send({ username: 'ALICE' });
-        expectAuthProblem(res, 409, 'conflict');
+        expectProblem(res, 409, 'conflict');
         await asAdmin.get('/api/users/bob').expect(200);
       });
 
@@ -317,13 +309,13 @@ describe('users', () => {
       const res = await asAdmin
         .post('/api/users')
         .send({ username: 'pwbad', password });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('password');
     });
 
     it('refuses a missing password', async () => {
       const res = await asAdmin.post('/api/users').send({ username: 'pwnone' });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('password');
     });
 
@@ -332,7 +324,7 @@ describe('users', () => {
       const res = await asAdmin
         .patch('/api/users/pwpatch')
         .send({ password: 'short' });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       await login(t.server, 'pwpatch', PASSWORD);
     });
   });
@@ -348,7 +340,7 @@ describe('users', () => {
       const res = await asAdmin
         .post('/api/users')
         .send({ username: 'val', password: PASSWORD, ...extra });
-      expectAuthProblem(res, 400, 'validation_failed');
+      expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain(field);
     });
 
@@ -375,7 +367,7 @@ describe('users', () => {
         const res = await asAdmin
           .patch(`/api/users/${username}`)
           .send({ [field]: null });
-        expectAuthProblem(res, 400, 'validation_failed');
+        expectProblem(res, 400, 'validation_failed');
         expect(fieldsOf(res)).toContain(field);
         expect((await asAdmin.get(`/api/users/${username}`)).body).toEqual(
           created,
@@ -415,7 +407,7 @@ describe('users', () => {
           [verb](path)
           .set('X-Session-ID', plainUser.sessionId)
           .send({ username: 'x', password: PASSWORD, privileges: ['admin'] });
-        const body = expectAuthProblem(res, 403, 'missing_privilege');
+        const body = expectProblem(res, 403, 'missing_privilege');
         expect(body.missing_privileges).toEqual(['admin']);
       },
     );
@@ -427,14 +419,14 @@ describe('users', () => {
           [verb](path)
           .set('X-API-Key', plainKeySecret)
           .send({ username: 'x', password: PASSWORD });
-        expectAuthProblem(res, 403, 'missing_privilege');
+        expectProblem(res, 403, 'missing_privilege');
       },
     );
 
     it('leaves the user unchanged after the refused calls (no self-promotion)', async () => {
       const res = await asAdmin.get('/api/users/plain').expect(200);
       expect(res.body.privileges).toEqual(['run_jobs', 'create_events']);
-      expectAuthProblem(await asAdmin.get('/api/users/x'), 404, 'not_found');
+      expectProblem(await asAdmin.get('/api/users/x'), 404, 'not_found');
     });
   });
 
@@ -472,7 +464,7 @@ describe('users', () => {
       const session = await login(t.server, 'promoted', PASSWORD);
       const list = () =>
         t.http().get('/api/users').set('X-Session-ID', session.sessionId);
-      expectAuthProblem(await list(), 403, 'missing_privilege');
+      expectProblem(await list(), 403, 'missing_privilege');
       await asAdmin
         .patch('/api/users/promoted')
         .send({ privileges: ['admin'] })
@@ -482,7 +474,7 @@ describe('users', () => {
         .patch('/api/users/promoted')
         .send({ privileges: [] })
         .expect(200);
-      expectAuthProblem(await list(), 403, 'missing_privilege');
+      expectProblem(await list(), 403, 'missing_privilege');
     });
   });
 });
@@ -508,26 +500,26 @@ describe('the last active admin', () => {
     const res = await as(admin)
       .patch('/api/users/admin')
       .send({ active: false });
-    expectAuthProblem(res, 409, 'conflict');
+    expectProblem(res, 409, 'conflict');
   });
 
   it('cannot be demoted to no privileges (409 conflict)', async () => {
     const res = await as(admin)
       .patch('/api/users/admin')
       .send({ privileges: [] });
-    expectAuthProblem(res, 409, 'conflict');
+    expectProblem(res, 409, 'conflict');
   });
 
   it('cannot be demoted to other privileges (409 conflict)', async () => {
     const res = await as(admin)
       .patch('/api/users/admin')
       .send({ privileges: ['run_jobs', 'bulk_export'] });
-    expectAuthProblem(res, 409, 'conflict');
+    expectProblem(res, 409, 'conflict');
   });
 
   it('cannot be deleted (409 conflict)', async () => {
     const res = await as(admin).delete('/api/users/admin');
-    expectAuthProblem(res, 409, 'conflict');
+    expectProblem(res, 409, 'conflict');
   });
 
   it('is still an active admin after the refused changes', async () => {
@@ -552,16 +544,12 @@ describe('the last active admin', () => {
       privileges: ['admin'],
       active: false,
     });
-    expectAuthProblem(
+    expectProblem(
       await as(admin).patch('/api/users/admin').send({ active: false }),
       409,
       'conflict',
     );
-    expectAuthProblem(
-      await as(admin).delete('/api/users/admin'),
-      409,
-      'conflict',
-    );
+    expectProblem(await as(admin).delete('/api/users/admin'), 409, 'conflict');
   });
 
   it('can be disabled, demoted or deleted once another active admin exists', async () => {
@@ -576,12 +564,12 @@ describe('the last active admin', () => {
       .send({ active: false })
       .expect(200);
     // Now "second" is the last active admin.
-    expectAuthProblem(
+    expectProblem(
       await as(second).patch('/api/users/second').send({ privileges: [] }),
       409,
       'conflict',
     );
-    expectAuthProblem(
+    expectProblem(
       await as(second).delete('/api/users/second'),
       409,
       'conflict',
@@ -601,11 +589,7 @@ describe('the last active admin', () => {
       .expect(200);
     const again = await login(t.server);
     await as(again).delete('/api/users/second').expect(204);
-    expectAuthProblem(
-      await as(again).delete('/api/users/admin'),
-      409,
-      'conflict',
-    );
+    expectProblem(await as(again).delete('/api/users/admin'), 409, 'conflict');
   });
 
   it('lets the last admin delete a non-admin user', async () => {

@@ -22,7 +22,8 @@ export function expectNoLeak(text: string): void {
 
 /**
  * Asserts an RFC 9457 problem (SPEC §8): status, Content-Type, the common
- * fields, `code`, and that nothing internal leaks. Returns the body.
+ * fields, `code`, WWW-Authenticate on a 401, and that nothing internal leaks.
+ * Returns the body.
  */
 export function expectProblem(
   res: Response,
@@ -41,6 +42,14 @@ export function expectProblem(
     code,
   });
   expect(typeof res.body.detail).toBe('string');
+  if (status === 401) {
+    expect(res.headers['www-authenticate']).toBe('ApiKey header="X-API-Key"');
+  }
   expectNoLeak(res.text);
   return res.body;
+}
+
+/** The field names of a 400 validation_failed body. */
+export function fieldsOf(res: Response): string[] {
+  return ((res.body?.errors ?? []) as { field: string }[]).map((e) => e.field);
 }
