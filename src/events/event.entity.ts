@@ -3,7 +3,7 @@ import { IdListColumn } from '../database/columns';
 import { RecordBase } from '../resources/record-base';
 
 /** Lists filter by category and order by creation time. */
-@Index(['category', 'createdAt'])
+@Index(['category', 'createdAt', 'id'])
 @Entity('events')
 export class Event extends RecordBase {
   @Column({ type: 'varchar', length: 100 })

@@ -4,7 +4,7 @@ import { RecordBase } from '../resources/record-base';
 
 export const FINISHED_STATES = ['completed', 'failed', 'aborted'];
 
-@Index(['category', 'createdAt'])
+@Index(['category', 'createdAt', 'id'])
 /** A run of an event; its scope is copied from the event at run time, so it outlives later edits. */
 @Entity('jobs')
 export class Job extends RecordBase {

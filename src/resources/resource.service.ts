@@ -59,14 +59,27 @@ export class ResourceService<E extends RecordBase> {
   }
 
   async list(caller: Principal, page: PageQuery): Promise<Page<RecordView>> {
-    const query = this.repo.createQueryBuilder('r');
-    applyScopeFilter(query, this.definition.scope, caller)
+    const visible = applyScopeFilter(
+      this.repo.createQueryBuilder('r'),
+      this.definition.scope,
+      caller,
+    );
+    const rows = await visible
+      .clone()
       .orderBy('r.createdAt', 'ASC')
       .addOrderBy('r.id', 'ASC')
-      .skip(page.offset)
-      .take(page.limit);
-    const [rows, total] = await query.getManyAndCount();
-    return { items: rows.map((row) => this.view(row)), total };
+      .offset(page.offset)
+      .limit(page.limit)
+      .getMany();
+    // COUNT(*) can be answered from an index; getManyAndCount's COUNT(DISTINCT id) cannot.
+    const count = await visible
+      .clone()
+      .select('COUNT(*)', 'total')
+      .getRawOne<{ total: number }>();
+    return {
+      items: rows.map((row) => this.view(row)),
+      total: count?.total ?? 0,
+    };
   }
 
   async get(id: string): Promise<RecordView> {

@@ -4,7 +4,7 @@ import { RecordBase } from '../resources/record-base';
 export const TICKET_STATUSES = ['open', 'closed'] as const;
 
 /** Lists filter by category and order by creation time. */
-@Index(['category', 'createdAt'])
+@Index(['category', 'createdAt', 'id'])
 @Entity('tickets')
 export class Ticket extends RecordBase {
   @Column({ type: 'varchar', length: 200 })
