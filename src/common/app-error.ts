@@ -34,7 +34,12 @@ export class AppError extends Error {
     readonly extras: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
+    // An AppError is an answer, not a fault: nobody reads its stack, and
+    // capturing one is the most expensive part of a 401.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = limit;
     this.name = 'AppError';
   }
 
