@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
@@ -46,10 +47,19 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     );
   }
 
-  async verify(secret: string): Promise<Principal> {
+  /** Synchronous when the key is cached; expiry and the active flag are checked either way. */
+  verify(secret: string): MaybePromise<Principal> {
     const digest = sha256Hex(secret);
     const now = this.clock.now();
-    const found = await this.cache.lookup(digest, now, () => this.load(digest));
+    const found = this.cache.lookup(digest, now, () => this.load(digest));
+    return andThen(found, (verified) => this.admit(verified, digest, now));
+  }
+
+  private admit(
+    found: Verified | null,
+    digest: string,
+    now: number,
+  ): Principal {
     if (!found) throw invalid();
     const { key, principal } = found;
     if (

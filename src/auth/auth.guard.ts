@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthedRequest } from './authed-request';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { AuthService } from './auth.service';
 import { policyOf } from './policy.decorator';
 
@@ -12,9 +13,9 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): MaybePromise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
-    await this.auth.authenticate(req, policyOf(this.reflector, context));
-    return true;
+    const done = this.auth.authenticate(req, policyOf(this.reflector, context));
+    return andThen(done, () => true);
   }
 }

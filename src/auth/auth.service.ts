@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
 import { AppError } from '../common/app-error';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionVerifier } from '../sessions/session.verifier';
 import type { AuthedRequest } from './authed-request';
@@ -17,8 +18,11 @@ export class AuthService {
     private readonly sessions: SessionVerifier,
   ) {}
 
-  /** Sets `req.principal`, or throws the precise 401/403. Public routes ignore credentials. */
-  async authenticate(req: AuthedRequest, policy: Policy): Promise<void> {
+  /**
+   * Sets `req.principal`, or throws the precise 401/403. Public routes ignore
+   * credentials. Synchronous for a cached credential, which is the common case.
+   */
+  authenticate(req: AuthedRequest, policy: Policy): MaybePromise<void> {
     const isPublic = policy.kind === 'public';
     const credential = isPublic
       ? null
@@ -32,16 +36,18 @@ export class AuthService {
       );
     }
     if (credential.kind === 'api_key') {
-      req.principal = await this.apiKeys.verify(credential.secret);
-      return;
+      return andThen(this.apiKeys.verify(credential.secret), (principal) => {
+        req.principal = principal;
+      });
     }
-    const session = await this.sessions.verify(credential.secret);
-    // Only a cookie is sent by the browser on its own; headers and query need script access.
-    if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
-      this.sessions.checkCsrf(session, req.headers['x-csrf-token']);
-    }
-    req.principal = session.principal;
-    req.sessionRecordId = session.sessionRecordId;
-    req.sessionExpiresAt = session.expiresAt;
+    return andThen(this.sessions.verify(credential.secret), (found) => {
+      // Only a cookie is sent by the browser on its own; headers and query need script access.
+      if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
+        this.sessions.checkCsrf(found, req.headers['x-csrf-token']);
+      }
+      req.principal = found.principal;
+      req.sessionRecordId = found.session.id;
+      req.sessionExpiresAt = this.sessions.expiry(found);
+    });
   }
 }

@@ -1,30 +1,46 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import type { AuthedRequest } from './authed-request';
 import { Authenticated } from './policy.decorator';
+import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
-import { isAdmin } from './principal';
 
-@Controller()
-export class MeController {
-  /** The caller with its effective rights: `admin` shows every privilege and no restriction. */
-  @Get('me')
-  @Authenticated()
-  me(@Req() req: AuthedRequest) {
-    const principal = req.principal!;
+type CallerView = Record<string, unknown>;
+
+/** What does not change while a principal is cached, built once per principal. */
+const views = new WeakMap<Principal, CallerView>();
+
+function staticView(principal: Principal): CallerView {
+  let view = views.get(principal);
+  if (!view) {
     const admin = isAdmin(principal);
-    return {
+    view = {
       type: principal.type,
       id: principal.id,
       name: principal.name,
       privileges: effectivePrivileges(principal.privileges),
       categories: admin ? [] : principal.categories,
       groups: admin ? [] : principal.groups,
-      ...(principal.type === 'user'
-        ? { expires_at: req.sessionExpiresAt!.toISOString() }
-        : {
-            expires_at: principal.expiresAt?.toISOString() ?? null,
-            max_per_sec: principal.maxPerSec,
-          }),
+      ...(principal.type === 'api_key' && {
+        expires_at: principal.expiresAt?.toISOString() ?? null,
+        max_per_sec: principal.maxPerSec,
+      }),
+    };
+    views.set(principal, view);
+  }
+  return view;
+}
+
+@Controller()
+export class MeController {
+  /** The caller with its effective rights: `admin` shows every privilege and no restriction. */
+  @Get('me')
+  @Authenticated()
+  me(@Req() req: AuthedRequest): CallerView {
+    const view = staticView(req.principal!);
+    if (req.sessionExpiresAt === undefined) return view;
+    return {
+      ...view,
+      expires_at: new Date(req.sessionExpiresAt).toISOString(),
     };
   }
 

@@ -9,10 +9,10 @@ describe('BoundedCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('never holds more than its bound, evicting the least recently used', () => {
+  it('never holds more than its bound, evicting the oldest insertion', () => {
     const cache = new BoundedCache<number>(3);
     for (let i = 0; i < 3; i++) cache.set(`k${i}`, i, 0, 1000);
-    cache.get('k0', 1); // k0 becomes the most recent
+    cache.set('k0', 0, 1, 1000); // re-inserted: now the newest
     cache.set('k3', 3, 2, 1000);
     expect(cache.size).toBe(3);
     expect(cache.get('k1', 3)).toBeUndefined();

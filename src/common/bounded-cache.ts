@@ -4,8 +4,10 @@ interface Entry<V> {
 }
 
 /**
- * A least-recently-used map with a per-entry time to live and a hard size bound:
- * whatever is put in, it never holds more than `maxSize` entries.
+ * A map with a per-entry time to live and a hard size bound: whatever is put
+ * in, it never holds more than `maxSize` entries; the oldest insertion goes
+ * first. (Entries live seconds, so a hot entry is soon re-inserted anyway; not
+ * refreshing recency keeps a hit to one Map lookup.)
  */
 export class BoundedCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -23,9 +25,6 @@ export class BoundedCache<V> {
       this.entries.delete(key);
       return undefined;
     }
-    // Refresh recency: Map keeps insertion order, the oldest comes first.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry.value;
   }
 

@@ -1,4 +1,5 @@
 import { BoundedCache } from './bounded-cache';
+import type { MaybePromise } from './maybe-promise';
 
 export interface CredentialCacheOptions {
   maxSize: number;
@@ -21,14 +22,23 @@ export class CredentialCache<T> {
     this.unknown = new BoundedCache(options.maxSize);
   }
 
-  async lookup(
+  /** The record (or null for unknown) from memory when cached, else from `load`. */
+  lookup(
+    digest: string,
+    now: number,
+    load: () => Promise<T | null>,
+  ): MaybePromise<T | null> {
+    const cached = this.known.get(digest, now);
+    if (cached !== undefined) return cached;
+    if (this.unknown.get(digest, now)) return null;
+    return this.fill(digest, now, load);
+  }
+
+  private async fill(
     digest: string,
     now: number,
     load: () => Promise<T | null>,
   ): Promise<T | null> {
-    const cached = this.known.get(digest, now);
-    if (cached !== undefined) return cached;
-    if (this.unknown.get(digest, now)) return null;
     const generation = this.generation;
     const found = await load();
     if (generation === this.generation) {

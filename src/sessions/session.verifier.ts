@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { safeEqual, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
@@ -14,20 +15,14 @@ import { Session } from './session.entity';
 export const accountDisabled = (username: string) =>
   AppError.unauthorized('account_disabled', `User "${username}" is disabled.`);
 
-interface Verified {
+/** A session as verified and cached; `lastSeen` moves with every request. */
+export interface VerifiedSession {
   session: Session;
   userId: number;
   active: boolean;
   principal: Principal;
   /** The newest activity known: kept here so the idle check needs no database. */
   lastSeen: number;
-}
-
-export interface SessionAuth {
-  principal: Principal;
-  sessionRecordId: string;
-  expiresAt: Date;
-  csrfHash: string;
 }
 
 /**
@@ -37,7 +32,7 @@ export interface SessionAuth {
  */
 @Injectable()
 export class SessionVerifier implements OnApplicationShutdown {
-  private readonly cache: CredentialCache<Verified>;
+  private readonly cache: CredentialCache<VerifiedSession>;
   readonly activity: ActivityRecorder<Session>;
   private readonly idleMs: number;
   private readonly maxAgeMs: number;
@@ -59,10 +54,15 @@ export class SessionVerifier implements OnApplicationShutdown {
     this.maxAgeMs = config.sessionMaxAge * 1000;
   }
 
-  async verify(token: string): Promise<SessionAuth> {
+  /** Synchronous when the session is cached; idle timeout and max age are checked either way. */
+  verify(token: string): MaybePromise<VerifiedSession> {
     const now = this.clock.now();
     const digest = sha256Hex(token);
-    const found = await this.cache.lookup(digest, now, () => this.load(digest));
+    const found = this.cache.lookup(digest, now, () => this.load(digest));
+    return andThen(found, (verified) => this.admit(verified, now));
+  }
+
+  private admit(found: VerifiedSession | null, now: number): VerifiedSession {
     if (!found) {
       throw AppError.unauthorized(
         'invalid_session',
@@ -78,18 +78,13 @@ export class SessionVerifier implements OnApplicationShutdown {
     }
     found.lastSeen = now;
     this.activity.touch(found.session.id, now);
-    return {
-      principal: found.principal,
-      sessionRecordId: found.session.id,
-      expiresAt: new Date(this.expiry(found)),
-      csrfHash: found.session.csrfHash,
-    };
+    return found;
   }
 
-  checkCsrf(auth: SessionAuth, token: unknown): void {
+  checkCsrf(found: VerifiedSession, token: unknown): void {
     if (
       typeof token !== 'string' ||
-      !safeEqual(sha256Hex(token), auth.csrfHash)
+      !safeEqual(sha256Hex(token), found.session.csrfHash)
     ) {
       throw new AppError(
         403,
@@ -100,7 +95,7 @@ export class SessionVerifier implements OnApplicationShutdown {
   }
 
   /** When the session ends if nothing else happens: idle timeout or max age, whichever is first. */
-  expiry(found: Pick<Verified, 'session' | 'lastSeen'>): number {
+  expiry(found: Pick<VerifiedSession, 'session' | 'lastSeen'>): number {
     return Math.min(
       found.lastSeen + this.idleMs,
       found.session.createdAt.getTime() + this.maxAgeMs,
@@ -120,7 +115,7 @@ export class SessionVerifier implements OnApplicationShutdown {
     return this.activity.stop();
   }
 
-  private async load(digest: string): Promise<Verified | null> {
+  private async load(digest: string): Promise<VerifiedSession | null> {
     const session = await this.sessions.findOne({
       where: { tokenHash: digest },
       relations: { user: true },
