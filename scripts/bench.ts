@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: what the auth guard costs (issue 6). Starts the built server
+ * on a temporary database, prepares credentials and 10,000 events, measures each
+ * row with autocannon (req/s, latency, and the server's CPU per request), a
+ * micro-benchmark of one verification in process, and the same rows again with
+ * 100,000 keys in the database. Reports targets; never fails on them.
+ */
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Fixture, checkFixture, prepare } from './bench/api';
+import { BenchConfig, ROOT, loadBenchConfig, progress } from './bench/config';
+import type { RowResult, RowSpec } from './bench/load';
+import { MicroResult, microBench } from './bench/micro';
+import {
+  Child,
+  killAll,
+  startBareServer,
+  startServer,
+  stop,
+  stopAll,
+} from './bench/processes';
+import {
+  BigResult,
+  bigTable,
+  microLines,
+  ratios,
+  rowsTable,
+  targets,
+  targetsTable,
+} from './bench/report';
+import { measureRows, rowSpecs } from './bench/rows';
+import { copyDatabase, seedApiKeys, seedEvents } from './bench/seed';
+
+/**
+ * 100,000 keys: stop the server, keep a copy of its database as the control,
+ * add the keys, then serve both databases at once and measure rows 1-4 on each
+ * in the same interleaved rounds, so machine noise hits both alike.
+ */
+async function bigScenario(
+  config: BenchConfig,
+  server: Child,
+  dbPath: string,
+  tempDir: string,
+  specs: RowSpec[],
+  fixture: Fixture,
+  events: number,
+  main: RowResult[],
+): Promise<BigResult> {
+  progress('100k: stopping the server');
+  await stop(server);
+  const controlPath = join(tempDir, 'control.sqlite');
+  copyDatabase(dbPath, controlPath);
+  progress(`100k: inserting ${config.bigKeys} API keys`);
+  const seeded = await seedApiKeys(dbPath, config.bigKeys);
+  progress('100k: restarting the server');
+  const big = await startServer(dbPath, tempDir, 'server-100k');
+  progress(`100k: started in ${big.startupMs.toFixed(0)} ms`);
+  const control = await startServer(controlPath, tempDir, 'server-control');
+  try {
+    await checkFixture(big.port, fixture, events);
+    await checkFixture(control.port, fixture, events);
+    const base = specs.filter((spec) => ['1', '2', '3', '4'].includes(spec.id));
+    const paired = base.flatMap((spec) => [
+      spec,
+      { ...spec, id: `control-${spec.id}` },
+    ]);
+    const measured = await measureRows(
+      paired,
+      (spec) => (spec.id.startsWith('control-') ? control : big),
+      config,
+      config.bigDurationSec,
+    );
+    const rows = measured.filter((row) => !row.id.startsWith('control-'));
+    const controlRows = measured
+      .filter((row) => row.id.startsWith('control-'))
+      .map((row) => ({ ...row, id: row.id.slice('control-'.length) }));
+    return {
+      keysInDatabase: seeded.total,
+      startupMs: big.startupMs,
+      controlStartupMs: control.startupMs,
+      rows,
+      controlRows,
+      vsMain: ratios(rows, main),
+      vsControl: ratios(rows, controlRows),
+    };
+  } finally {
+    await Promise.all([stop(big), stop(control)]);
+  }
+}
+
+function writeResults(results: object): string {
+  const dir = join(ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(dir, `bench-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+async function main(tempDir: string): Promise<void> {
+  const config = loadBenchConfig();
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const dbPath = join(tempDir, 'opsgate.sqlite');
+
+  progress(`temporary directory ${tempDir}`);
+  const server = await startServer(dbPath, tempDir);
+  progress(
+    `server pid ${server.pid} on port ${server.port}, ready in ${server.startupMs.toFixed(0)} ms`,
+  );
+  const fixture = await prepare(server.port);
+  const seeded = await seedEvents(dbPath, {
+    count: config.events,
+    mainCategory: fixture.category,
+    otherCategory: fixture.otherCategory,
+    otherEvery: 10,
+    group: fixture.group,
+  });
+  progress(
+    `inserted ${seeded.inserted} events (${seeded.main} in "${fixture.category}", ${seeded.other} in "${fixture.otherCategory}")`,
+  );
+  await checkFixture(server.port, fixture, seeded.main);
+  const bare = await startBareServer(tempDir);
+
+  const specs = rowSpecs(fixture);
+  const rows = await measureRows(
+    specs,
+    (spec) => (spec.id === '6' ? bare : server),
+    config,
+    config.durationSec,
+  );
+  await stop(bare);
+
+  progress('micro-benchmark: one verification in process');
+  const micro: MicroResult = await microBench(
+    tempDir,
+    config.microCachedCalls,
+    config.microUncachedCalls,
+  );
+
+  const big = config.skipBig
+    ? null
+    : await bigScenario(
+        config,
+        server,
+        dbPath,
+        tempDir,
+        specs,
+        fixture,
+        seeded.main,
+        rows,
+      );
+  await stop(server);
+
+  const list = targets(rows, micro, big);
+  const results = {
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      loadavg_before: loadBefore,
+      loadavg_after: loadavg(),
+    },
+    config,
+    server_startup_ms: server.startupMs,
+    seeded_events: seeded,
+    rows,
+    micro,
+    big,
+    targets: list,
+  };
+  const file = writeResults(results);
+
+  const out: string[] = [
+    '',
+    `opsgate bench: ${config.connections} connections; per row ${config.warmupSec} s warm-up, then ${config.durationSec} s measured in ${config.rounds} interleaved rounds`,
+    `CPU = the server process's (row 6: the bare server's) CPU time over the measured windows / requests; CPU +/-: half the spread of the rounds' CPU/req; CPU med: their median`,
+    `server start-up: ${server.startupMs.toFixed(0)} ms`,
+    '',
+    rowsTable(rows),
+    '',
+    ...microLines(micro),
+  ];
+  if (big) {
+    out.push(
+      '',
+      `with ${big.keysInDatabase} API keys in the database: start-up ${big.startupMs.toFixed(0)} ms (control ${big.controlStartupMs.toFixed(0)} ms), ${config.bigDurationSec} s per row`,
+      `vs control = over the same rows on a copy of the database without the extra keys, served at the same time and measured in the same rounds; vs main = over the main table`,
+      bigTable(big),
+    );
+  } else {
+    out.push('', '100,000-keys scenario skipped (BENCH_SKIP_100K)');
+  }
+  out.push(
+    '',
+    targetsTable(list),
+    '',
+    `JSON: ${file}`,
+    JSON.stringify(results, null, 2),
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** The temporary directory goes away: show the end of each child's log first. */
+function printLogs(tempDir: string): void {
+  for (const name of readdirSync(tempDir).filter((f) => f.endsWith('.log'))) {
+    const lines = readFileSync(join(tempDir, name), 'utf8')
+      .trimEnd()
+      .split('\n');
+    progress(`--- last lines of ${name}:\n${lines.slice(-30).join('\n')}`);
+  }
+}
+
+function removeTemp(tempDir: string): void {
+  rmSync(tempDir, { recursive: true, force: true });
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), 'opsgate-bench-'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping`);
+    killAll();
+    removeTemp(tempDir);
+    process.exit(130);
+  });
+}
+
+main(tempDir)
+  .catch((error: unknown) => {
+    progress(
+      `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exitCode = 1;
+    printLogs(tempDir);
+  })
+  .finally(async () => {
+    await stopAll().catch(() => killAll());
+    removeTemp(tempDir);
+  });

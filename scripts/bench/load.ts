@@ -1,0 +1,165 @@
+import autocannon from 'autocannon';
+import { CpuDelta, cpuBetween, sampleCpu } from './cpu';
+
+/** One line of the table: a request, sent by many connections to one process. */
+export interface RowSpec {
+  id: string;
+  label: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** The status every response should have. */
+  expectStatus: number;
+  extra?: boolean;
+}
+
+export interface Target {
+  port: number;
+  /** The process whose CPU the row is charged to. */
+  pid: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+}
+
+/** One measured window of one row. */
+export interface Round {
+  raw: autocannon.RawResult;
+  cpu: CpuDelta;
+  wallNs: number;
+}
+
+export interface RowResult {
+  id: string;
+  label: string;
+  extra: boolean;
+  rounds: number;
+  requests: number;
+  durationSec: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  /** Responses whose status is not the expected one, plus errors and timeouts. */
+  unexpected: number;
+  statusCodes: Record<string, number>;
+  /** Server CPU over every round / every request of every round. */
+  cpuUsPerReq: number;
+  /** The median of the rounds' CPU/req: less swayed by one disturbed round. */
+  cpuUsPerReqMedian: number;
+  /** Half the spread of the rounds' CPU/req, relative to the mean: a noise estimate. */
+  cpuSpread: number;
+  roundsCpuUsPerReq: number[];
+  roundsReqPerSec: number[];
+  cpuNs: number;
+  cpuSources: string[];
+  /** The process's share of one core during the windows. */
+  cpuUtilisation: number;
+}
+
+function options(row: RowSpec, target: Target, load: LoadOptions) {
+  return {
+    url: `http://127.0.0.1:${target.port}${row.path}`,
+    headers: row.headers,
+    connections: load.connections,
+    timeout: 10,
+  };
+}
+
+/** Load that is not counted: lets the JIT compile the request's whole path. */
+export function warmUp(
+  row: RowSpec,
+  target: Target,
+  load: LoadOptions,
+  seconds: number,
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    autocannon({ ...options(row, target, load), duration: seconds }, (error) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+}
+
+/** One window, with the target's CPU read just before and just after it. */
+export async function measureRound(
+  row: RowSpec,
+  target: Target,
+  load: LoadOptions,
+  seconds: number,
+): Promise<Round> {
+  const before = sampleCpu(target.pid);
+  const started = performance.now();
+  const raw = await new Promise<autocannon.RawResult>((resolve, reject) =>
+    autocannon(
+      {
+        ...options(row, target, load),
+        duration: seconds,
+        skipAggregateResult: true,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    ),
+  );
+  const wallNs = (performance.now() - started) * 1e6;
+  return { raw, cpu: cpuBetween(before, sampleCpu(target.pid)), wallNs };
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A row's rounds as one line: totals over the rounds, latency percentiles over every request. */
+export function combine(
+  row: RowSpec,
+  target: Target,
+  load: LoadOptions,
+  rounds: Round[],
+): RowResult {
+  const perRound = rounds.map((r) => ({
+    cpuUsPerReq: r.cpu.ns / 1000 / r.raw.totalCompletedRequests,
+    reqPerSec: r.raw.totalCompletedRequests / r.raw.duration,
+  }));
+  // aggregateResult sums status codes and errors into the first raw result: pass copies.
+  const copies = rounds.map((r) => ({
+    ...r.raw,
+    statusCodeStats: structuredClone(r.raw.statusCodeStats),
+  }));
+  const all = autocannon.aggregateResult(copies, options(row, target, load));
+  const requests = sum(rounds.map((r) => r.raw.totalCompletedRequests));
+  const durationSec = sum(rounds.map((r) => r.raw.duration));
+  const cpuNs = sum(rounds.map((r) => r.cpu.ns));
+  const statusCodes = Object.fromEntries(
+    Object.entries(all.statusCodeStats).map(([code, s]) => [code, s.count]),
+  );
+  const expected = statusCodes[String(row.expectStatus)] ?? 0;
+  const answered = sum(Object.values(statusCodes));
+  const cpuUsPerReq = requests > 0 ? cpuNs / 1000 / requests : NaN;
+  const cpus = perRound.map((r) => r.cpuUsPerReq);
+  return {
+    id: row.id,
+    label: row.label,
+    extra: row.extra ?? false,
+    rounds: rounds.length,
+    requests,
+    durationSec,
+    reqPerSec: requests / durationSec,
+    p50Ms: all.latency.p50,
+    p99Ms: all.latency.p99,
+    non2xx: all.non2xx,
+    unexpected: answered - expected + all.errors + all.timeouts,
+    statusCodes,
+    cpuUsPerReq,
+    cpuUsPerReqMedian: median(cpus),
+    cpuSpread: (Math.max(...cpus) - Math.min(...cpus)) / 2 / cpuUsPerReq,
+    roundsCpuUsPerReq: cpus,
+    roundsReqPerSec: perRound.map((r) => r.reqPerSec),
+    cpuNs,
+    cpuSources: [...new Set(rounds.map((r) => r.cpu.source))],
+    cpuUtilisation: cpuNs / sum(rounds.map((r) => r.wallNs)),
+  };
+}

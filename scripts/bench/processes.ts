@@ -1,0 +1,163 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, BASE_ENV, ROOT } from './config';
+
+/** A child process the bench started and must stop. */
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  port: number;
+  logPath: string;
+  exited: Promise<void>;
+  /** Milliseconds from spawn to the first 200 on the readiness path. */
+  startupMs: number;
+}
+
+const running = new Set<Child>();
+
+/** A port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function answers200(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+interface SpawnOptions {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  port: number;
+  readyPath: string;
+  logDir: string;
+  timeoutMs?: number;
+}
+
+/** Spawns `node <args>` and waits for `readyPath` to answer 200, timing it. */
+async function spawnAndWait(options: SpawnOptions): Promise<Child> {
+  const logPath = join(options.logDir, `${options.name}.log`);
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const started = performance.now();
+  const child = spawn(process.execPath, options.args, {
+    cwd: ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let gone = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      gone = true;
+      resolve();
+    }),
+  );
+  if (child.pid === undefined) throw new Error(`${options.name}: spawn failed`);
+  const entry: Child = {
+    name: options.name,
+    process: child,
+    pid: child.pid,
+    port: options.port,
+    logPath,
+    exited,
+    startupMs: NaN,
+  };
+  running.add(entry);
+  void exited.then(() => running.delete(entry));
+  const url = `http://127.0.0.1:${options.port}${options.readyPath}`;
+  const deadline = started + (options.timeoutMs ?? 60_000);
+  while (!(await answers200(url))) {
+    if (gone) {
+      throw new Error(`${options.name} exited during start-up; see ${logPath}`);
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`${options.name} did not answer ${url}; see ${logPath}`);
+    }
+    await sleep(10);
+  }
+  entry.startupMs = performance.now() - started;
+  return entry;
+}
+
+/** The built server (`node dist/main.js`) on a database file. */
+export async function startServer(
+  databasePath: string,
+  logDir: string,
+  name = 'server',
+  extraArgs: string[] = [],
+): Promise<Child> {
+  const port = await freePort();
+  return spawnAndWait({
+    name,
+    args: [...extraArgs, 'dist/main.js'],
+    env: {
+      ...BASE_ENV,
+      DATABASE_PATH: databasePath,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_USERNAME,
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      NO_COLOR: '1',
+    },
+    port,
+    readyPath: '/api/health',
+    logDir,
+  });
+}
+
+/** The ceiling: a bare node:http server answering what /api/health/live answers. */
+export async function startBareServer(logDir: string): Promise<Child> {
+  const port = await freePort();
+  return spawnAndWait({
+    name: 'bare-http',
+    // ts-node only compiles the file at start; the request path is plain node:http.
+    args: [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'bare-server.ts'),
+    ],
+    env: { ...BASE_ENV, PORT: String(port), HOST: '127.0.0.1' },
+    port,
+    readyPath: '/api/health/live',
+    logDir,
+  });
+}
+
+/** SIGTERM (graceful: the server flushes and closes its database), SIGKILL after a while. */
+export async function stop(child: Child, graceMs = 10_000): Promise<void> {
+  if (!running.has(child)) return;
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** Last resort on error or Ctrl-C: every child the bench started, by its own pid. */
+export function killAll(): void {
+  for (const child of running) child.process.kill('SIGKILL');
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((child) => stop(child, 5_000)));
+}

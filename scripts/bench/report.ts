@@ -1,0 +1,214 @@
+import type { RowResult } from './load';
+import type { MicroResult, Timing } from './micro';
+
+export interface Target {
+  name: string;
+  actual: string;
+  limit: string;
+  pass: boolean;
+}
+
+export interface Ratio {
+  reqPerSec: number;
+  cpuUsPerReq: number;
+}
+
+export interface BigResult {
+  keysInDatabase: number;
+  startupMs: number;
+  /** Without the extra keys: a copy of the database as it was, served at the same time. */
+  controlStartupMs: number;
+  rows: RowResult[];
+  controlRows: RowResult[];
+  /** Per row id: this scenario's value over the main table's (measured minutes earlier). */
+  vsMain: Record<string, Ratio>;
+  /** Per row id: this scenario's value over the control's, measured in the same rounds. */
+  vsControl: Record<string, Ratio>;
+}
+
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+
+function table(header: string[], lines: string[][]): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...lines.map((line) => line[i].length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) =>
+        i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]),
+      )
+      .join('  ');
+  return [
+    format(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...lines.map(format),
+  ].join('\n');
+}
+
+export function rowsTable(rows: RowResult[]): string {
+  const baseline = rows.find((row) => row.id === '1');
+  return table(
+    [
+      'row',
+      'req/s',
+      'x row1',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx',
+      'CPU us/req',
+      'CPU +/-',
+      'CPU med',
+      'CPU x row1',
+    ],
+    rows.map((row) => [
+      `${row.extra ? 'extra' : row.id.padStart(5)}  ${row.label}`,
+      fixed(row.reqPerSec, 0),
+      baseline ? fixed(row.reqPerSec / baseline.reqPerSec, 2) : '',
+      fixed(row.p50Ms, 2),
+      fixed(row.p99Ms, 2),
+      String(row.non2xx),
+      fixed(row.cpuUsPerReq, 1),
+      `${fixed(row.cpuSpread * 100, 0)}%`,
+      fixed(row.cpuUsPerReqMedian, 1),
+      baseline ? fixed(row.cpuUsPerReq / baseline.cpuUsPerReq, 2) : '',
+    ]),
+  );
+}
+
+export function bigTable(big: BigResult): string {
+  const control = new Map(big.controlRows.map((row) => [row.id, row]));
+  return table(
+    [
+      'row',
+      'req/s',
+      'vs control',
+      'vs main',
+      'p99 ms',
+      'CPU us/req',
+      'CPU +/-',
+      'control CPU',
+      'CPU vs control',
+      'CPU vs main',
+    ],
+    big.rows.map((row) => [
+      `${row.id.padStart(5)}  ${row.label}`,
+      fixed(row.reqPerSec, 0),
+      fixed(big.vsControl[row.id].reqPerSec, 2),
+      fixed(big.vsMain[row.id].reqPerSec, 2),
+      fixed(row.p99Ms, 2),
+      fixed(row.cpuUsPerReq, 1),
+      `${fixed(row.cpuSpread * 100, 0)}%`,
+      fixed(control.get(row.id)!.cpuUsPerReq, 1),
+      fixed(big.vsControl[row.id].cpuUsPerReq, 2),
+      fixed(big.vsMain[row.id].cpuUsPerReq, 2),
+    ]),
+  );
+}
+
+/** Each row over the row of the same id in `reference`. */
+export function ratios(
+  rows: RowResult[],
+  reference: RowResult[],
+): Record<string, Ratio> {
+  const byId = new Map(reference.map((row) => [row.id, row]));
+  return Object.fromEntries(
+    rows.map((row) => {
+      const other = byId.get(row.id)!;
+      return [
+        row.id,
+        {
+          reqPerSec: row.reqPerSec / other.reqPerSec,
+          cpuUsPerReq: row.cpuUsPerReq / other.cpuUsPerReq,
+        },
+      ];
+    }),
+  );
+}
+
+/** The targets of issue 6. */
+export function targets(
+  rows: RowResult[],
+  micro: MicroResult | null,
+  big: BigResult | null,
+): Target[] {
+  const out: Target[] = [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const base = byId.get('1')!;
+  const guarded: [string, number][] = [
+    ['2', 0.9],
+    ['3', 0.9],
+    ['4', 0.85],
+  ];
+  for (const [id, share] of guarded) {
+    const row = byId.get(id)!;
+    const cpuLimit = base.cpuUsPerReq / share;
+    out.push({
+      name: `row ${id} CPU/req <= row 1 / ${share}`,
+      actual: `${fixed(row.cpuUsPerReq, 1)} us`,
+      limit: `<= ${fixed(cpuLimit, 1)} us`,
+      pass: row.cpuUsPerReq <= cpuLimit,
+    });
+    out.push({
+      name: `row ${id} req/s >= ${share} x row 1`,
+      actual: fixed(row.reqPerSec, 0),
+      limit: `>= ${fixed(base.reqPerSec * share, 0)}`,
+      pass: row.reqPerSec >= base.reqPerSec * share,
+    });
+  }
+  if (micro) {
+    for (const [what, line] of [
+      ['API key', micro.apiKey],
+      ['session', micro.session],
+    ] as const) {
+      out.push({
+        name: `cached ${what} verification <= 10 us`,
+        actual: `${fixed(line.cached.medianUs, 2)} us`,
+        limit: '<= 10 us',
+        pass: line.cached.medianUs <= 10,
+      });
+    }
+  }
+  if (big) {
+    out.push({
+      name: `start-up with ${big.keysInDatabase} keys < 5 s`,
+      actual: `${fixed(big.startupMs, 0)} ms`,
+      limit: '< 5000 ms',
+      pass: big.startupMs < 5000,
+    });
+    for (const id of ['2', '3', '4']) {
+      const ratio = big.vsControl[id];
+      out.push({
+        name: `100k keys: row ${id} CPU/req unchanged (vs control)`,
+        actual: `x ${fixed(ratio.cpuUsPerReq, 2)}`,
+        limit: '<= x 1.10',
+        pass: ratio.cpuUsPerReq <= 1.1,
+      });
+      out.push({
+        name: `100k keys: row ${id} req/s unchanged (vs control)`,
+        actual: `x ${fixed(ratio.reqPerSec, 2)}`,
+        limit: '>= x 0.90',
+        pass: ratio.reqPerSec >= 0.9,
+      });
+    }
+  }
+  return out;
+}
+
+export function targetsTable(list: Target[]): string {
+  return table(
+    ['target', 'actual', 'limit', 'result'],
+    list.map((t) => [t.name, t.actual, t.limit, t.pass ? 'PASS' : 'FAIL']),
+  );
+}
+
+const timing = (t: Timing, digits: number) =>
+  `${fixed(t.medianUs, digits)} us (mean ${fixed(t.meanUs, digits)}, CPU ${fixed(t.cpuUs, digits)})`;
+
+export function microLines(micro: MicroResult): string[] {
+  return [
+    `micro-benchmark: one awaited verify() in process; median of 10 batches (mean of all, CPU per call)`,
+    `  API key  cached ${timing(micro.apiKey.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.apiKey.uncached, 0)} x ${micro.calls.uncached}`,
+    `  session  cached ${timing(micro.session.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.session.uncached, 0)} x ${micro.calls.uncached}`,
+  ];
+}
