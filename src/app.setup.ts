@@ -5,6 +5,7 @@ import {
   requestLog,
   securityHeaders,
 } from './common/http.middleware';
+import { API_PREFIX } from './app.constants';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 
 /**
@@ -20,7 +21,7 @@ export function configureApp(
   app.set('etag', false);
   if (config.trustProxy !== undefined)
     app.set('trust proxy', config.trustProxy);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix(API_PREFIX);
   app.use(securityHeaders, requestLog(), pinQuery, jsonBody());
   return app;
 }

@@ -140,6 +140,10 @@ class Fixtures {
 const ROWS: Row[] = [
   // Public and self routes
   {
+    route: 'GET /api',
+    expect: [200, 200, 200, 200, 200, 200, 200],
+  },
+  {
     route: 'GET /api/health',
     expect: [200, 200, 200, 200, 200, 200, 200],
   },

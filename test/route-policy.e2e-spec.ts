@@ -1,23 +1,10 @@
-import {
-  Controller,
-  ExecutionContext,
-  Get,
-  RequestMethod,
-  Type,
-} from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import {
-  Authenticated,
-  Policy,
-  RoutePolicy,
-  policyOf,
-} from '../src/auth/policy.decorator';
+import { Controller, ExecutionContext, Get } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Authenticated, Policy, policyOf } from '../src/auth/policy.decorator';
+import { RouteInfo, RouteTable, routesOf } from '../src/auth/route-table';
 import { createKey, login } from './helpers/auth';
+import { mountedRoutes } from './helpers/routes';
 import { TestApp, createTestApp } from './helpers/test-app';
-
-const GLOBAL_PREFIX = 'api';
 
 /**
  * Every route of the app and its policy. A change here is a change of who may
@@ -25,7 +12,8 @@ const GLOBAL_PREFIX = 'api';
  * by path, then method.
  */
 const EXPECTED_ROUTES: string[] = [
-  // health
+  // the API description and health
+  'GET /api → public',
   'GET /api/health → public',
   'GET /api/health/live → public',
 
@@ -100,61 +88,7 @@ const EXPECTED_ROUTES: string[] = [
   'POST /api/jobs/:id/abort → privileges:abort_jobs',
 ];
 
-interface Route {
-  method: string;
-  path: string;
-  /** Undefined when the route declares none. */
-  policy: Policy | undefined;
-}
-
-function joinPath(...parts: string[]): string {
-  const joined = parts
-    .flatMap((part) => part.split('/'))
-    .filter((segment) => segment !== '')
-    .join('/');
-  return `/${joined}`;
-}
-
-const pathsOf = (value: unknown): string[] =>
-  value === undefined ? ['/'] : ([] as string[]).concat(value as string[]);
-
-/** The routes one controller class declares, read from Nest's own metadata. */
-function routesOf(controller: Type<unknown>, reflector: Reflector): Route[] {
-  const prototype = controller.prototype as Record<string, unknown>;
-  const controllerPaths = pathsOf(
-    Reflect.getMetadata(PATH_METADATA, controller),
-  );
-  return new MetadataScanner()
-    .getAllMethodNames(prototype)
-    .flatMap((name): Route[] => {
-      const handler = prototype[name] as (...args: unknown[]) => unknown;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as
-        RequestMethod | undefined;
-      if (method === undefined) return [];
-      const policy = reflector.getAllAndOverride(RoutePolicy, [
-        handler,
-        controller,
-      ]);
-      return controllerPaths.flatMap((base) =>
-        pathsOf(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({
-          method: RequestMethod[method],
-          path: joinPath(GLOBAL_PREFIX, base, path),
-          policy,
-        })),
-      );
-    });
-}
-
-/** Every controller mounted in the app, from every module. */
-function controllersOf(app: NestExpressApplication): Type<unknown>[] {
-  const seen = new Set<Type<unknown>>();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      if (wrapper.metatype) seen.add(wrapper.metatype as Type<unknown>);
-    }
-  }
-  return [...seen];
-}
+type Route = RouteInfo;
 
 function describePolicy(policy: Policy | undefined): string {
   if (!policy) return 'NO POLICY';
@@ -173,39 +107,20 @@ const byPathThenMethod = (a: string, b: string) => {
   return pa === pb ? ma.localeCompare(mb) : pa.localeCompare(pb);
 };
 
-interface ExpressLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-}
-
-/** What Express actually serves: "METHOD /path" for every route layer. */
-function expressRoutes(app: NestExpressApplication): string[] {
-  const express = app.getHttpAdapter().getInstance() as {
-    router: { stack: ExpressLayer[] };
-  };
-  return express.router.stack.flatMap((layer) =>
-    layer.route
-      ? Object.keys(layer.route.methods)
-          .filter((method) => method !== '_all')
-          .map((method) => `${method.toUpperCase()} ${layer.route!.path}`)
-      : [],
-  );
-}
-
 describe('route policies', () => {
   let t: TestApp;
   let routes: Route[];
 
   beforeAll(async () => {
     t = await createTestApp();
-    const reflector = t.app.get(Reflector);
-    routes = controllersOf(t.app).flatMap((c) => routesOf(c, reflector));
+    routes = t.app.get(RouteTable).routes();
   });
   afterAll(() => t.close());
 
   it('finds the routes Express actually serves, no more and no fewer', () => {
     const discovered = routes.map((r) => `${r.method} ${r.path}`);
     expect([...discovered].sort(byPathThenMethod)).toEqual(
-      [...expressRoutes(t.app)].sort(byPathThenMethod),
+      [...mountedRoutes(t.app)].sort(byPathThenMethod),
     );
     expect(discovered.length).toBeGreaterThan(0);
   });
@@ -218,6 +133,24 @@ describe('route policies', () => {
   it('matches the reviewed route → policy table', () => {
     const actual = routes.map(row).sort(byPathThenMethod);
     expect(actual).toEqual([...EXPECTED_ROUTES].sort(byPathThenMethod));
+  });
+
+  it('publishes the same table, without a credential, at GET /api', async () => {
+    const res = await t.http().get('/api').expect(200);
+    const published = (
+      res.body.routes as {
+        method: string;
+        path: string;
+        policy: string;
+        privileges?: string[];
+      }[]
+    ).map(
+      ({ method, path, policy, privileges }) =>
+        `${method} ${path} → ${policy}${privileges ? `:${privileges.join(',')}` : ''}`,
+    );
+    expect(published.sort(byPathThenMethod)).toEqual(
+      [...EXPECTED_ROUTES].sort(byPathThenMethod),
+    );
   });
 
   it('keeps the expected table free of duplicates', () => {

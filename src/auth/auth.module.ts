@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { ApiDescriptionController } from './api-description.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { MeController } from './me.controller';
 import { PrivilegesGuard } from './privileges.guard';
+import { RouteTable } from './route-table';
 import { ScopeGuard } from './scope.guard';
 
 @Module({
   imports: [ApiKeysModule, SessionsModule],
-  controllers: [MeController],
-  providers: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
+  controllers: [MeController, ApiDescriptionController],
+  providers: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard, RouteTable],
   exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
 })
 export class AuthModule {}

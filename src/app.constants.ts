@@ -1,0 +1,2 @@
+/** Every route lives under /api (SPEC: wire format). */
+export const API_PREFIX = 'api';
