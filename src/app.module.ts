@@ -34,7 +34,7 @@ import { UsersModule } from './users/users.module';
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useClass: AppValidationPipe },
     // Guards run in the order listed here:
-    // 1. who is calling (sets req.principal; 401s; strips credentials from body and query)
+    // 1. who is calling (request-auth.ts; 401s; strips credentials from body and query)
     { provide: APP_GUARD, useExisting: AuthGuard },
     // 2. the caller's key within its max_per_sec (needs the key from step 1)
     { provide: APP_GUARD, useExisting: KeyRateLimitGuard },

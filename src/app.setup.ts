@@ -1,7 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   jsonBody,
-  pinQuery,
   requestLog,
   securityHeaders,
 } from './common/http.middleware';
@@ -22,6 +21,6 @@ export function configureApp(
   if (config.trustProxy !== undefined)
     app.set('trust proxy', config.trustProxy);
   app.setGlobalPrefix(API_PREFIX);
-  app.use(securityHeaders, requestLog(), pinQuery, jsonBody());
+  app.use(securityHeaders, requestLog(), jsonBody());
   return app;
 }

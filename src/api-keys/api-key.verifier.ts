@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import type { RequestAuth } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
@@ -14,7 +15,8 @@ import { ApiKey } from './api-key.entity';
 
 interface Verified {
   key: ApiKey;
-  principal: Principal;
+  /** Built once per cached key, so a request allocates nothing for it. */
+  auth: RequestAuth;
 }
 
 const invalid = () =>
@@ -48,7 +50,7 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   }
 
   /** Synchronous when the key is cached; expiry and the active flag are checked either way. */
-  verify(secret: string): MaybePromise<Principal> {
+  verify(secret: string): MaybePromise<RequestAuth> {
     const digest = sha256Hex(secret);
     const now = this.clock.now();
     const found = this.cache.lookup(digest, now, () => this.load(digest));
@@ -59,9 +61,9 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     found: Verified | null,
     digest: string,
     now: number,
-  ): Principal {
+  ): RequestAuth {
     if (!found) throw invalid();
-    const { key, principal } = found;
+    const { key, auth } = found;
     if (
       digest === key.previousKeyHash &&
       !(key.previousExpiresAt!.getTime() > now)
@@ -81,7 +83,7 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
       );
     }
     this.lastUsed.touch(key.id, now);
-    return principal;
+    return auth;
   }
 
   /** Forgets what is cached about a key; its current digest may no longer be unknown. */
@@ -127,6 +129,6 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
       maxPerSec: key.maxPerSec,
       expiresAt: key.expiresAt,
     });
-    return { key, principal };
+    return { key, auth: Object.freeze({ principal }) };
   }
 }

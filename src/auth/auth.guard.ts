@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthedRequest } from './authed-request';
+import type { Request } from 'express';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { AuthService } from './auth.service';
 import { policyOf } from './policy.decorator';
@@ -14,7 +14,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): MaybePromise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const req = context.switchToHttp().getRequest<Request>();
     const done = this.auth.authenticate(req, policyOf(this.reflector, context));
     return andThen(done, () => true);
   }

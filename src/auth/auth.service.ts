@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
 import { AppError } from '../common/app-error';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionVerifier } from '../sessions/session.verifier';
-import type { AuthedRequest } from './authed-request';
 import { findCredential, stripCredentials } from './credentials';
 import type { Policy } from './policy.decorator';
+import { setAuth } from './request-auth';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -19,10 +20,11 @@ export class AuthService {
   ) {}
 
   /**
-   * Sets `req.principal`, or throws the precise 401/403. Public routes ignore
-   * credentials. Synchronous for a cached credential, which is the common case.
+   * Records who is calling (see request-auth.ts), or throws the precise
+   * 401/403. Public routes ignore credentials. Synchronous for a cached
+   * credential, which is the common case.
    */
-  authenticate(req: AuthedRequest, policy: Policy): MaybePromise<void> {
+  authenticate(req: Request, policy: Policy): MaybePromise<void> {
     const isPublic = policy.kind === 'public';
     const credential = isPublic
       ? null
@@ -36,18 +38,20 @@ export class AuthService {
       );
     }
     if (credential.kind === 'api_key') {
-      return andThen(this.apiKeys.verify(credential.secret), (principal) => {
-        req.principal = principal;
-      });
+      return andThen(this.apiKeys.verify(credential.secret), (auth) =>
+        setAuth(req, auth),
+      );
     }
     return andThen(this.sessions.verify(credential.secret), (found) => {
       // Only a cookie is sent by the browser on its own; headers and query need script access.
       if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
         this.sessions.checkCsrf(found, req.headers['x-csrf-token']);
       }
-      req.principal = found.principal;
-      req.sessionRecordId = found.session.id;
-      req.sessionExpiresAt = this.sessions.expiry(found);
+      setAuth(req, {
+        principal: found.principal,
+        sessionRecordId: found.session.id,
+        sessionExpiresAt: this.sessions.expiry(found),
+      });
     });
   }
 }

@@ -1,5 +1,9 @@
 import type { Request } from 'express';
 import { AppError } from '../common/app-error';
+import {
+  hasQueryCredentials,
+  withoutQueryCredentials,
+} from '../common/query-params';
 import { TOKEN_PATTERN } from '../common/secrets';
 
 export type CredentialKind = 'api_key' | 'session';
@@ -14,7 +18,12 @@ export interface Credential {
 
 export const API_KEY_PATTERN = /^[A-Za-z0-9]{20,128}$/;
 
-type Source = [CredentialKind, Transport, (req: Request) => unknown];
+type Query = Record<string, unknown>;
+type Source = [
+  CredentialKind,
+  Transport,
+  (req: Request, query: Query) => unknown,
+];
 
 const has = (holder: unknown, name: string): boolean =>
   typeof holder === 'object' &&
@@ -22,34 +31,24 @@ const has = (holder: unknown, name: string): boolean =>
   !Array.isArray(holder) &&
   Object.prototype.hasOwnProperty.call(holder, name);
 
+const field = (holder: unknown, name: string): unknown =>
+  has(holder, name) ? (holder as Record<string, unknown>)[name] : undefined;
+
 /** SPEC §2, in order: the first credential present is the one used. */
 const SOURCES: Source[] = [
   ['api_key', 'header', (req) => req.headers['x-api-key']],
   ['session', 'header', (req) => req.headers['x-session-id']],
-  [
-    'api_key',
-    'query',
-    (req) => (has(req.query, 'api_key') ? req.query.api_key : undefined),
-  ],
-  [
-    'session',
-    'query',
-    (req) => (has(req.query, 'session_id') ? req.query.session_id : undefined),
-  ],
-  [
-    'api_key',
-    'body',
-    (req) =>
-      has(req.body, 'api_key')
-        ? (req.body as Record<string, unknown>).api_key
-        : undefined,
-  ],
+  ['api_key', 'query', (_req, query) => field(query, 'api_key')],
+  ['session', 'query', (_req, query) => field(query, 'session_id')],
+  ['api_key', 'body', (req) => field(req.body, 'api_key')],
   [
     'session',
     'cookie',
     (req) => cookieValues(req.headers.cookie, 'session_id'),
   ],
 ];
+
+const NO_QUERY: Query = {};
 
 /**
  * Finds the credential of a request. A present but malformed one (empty, an
@@ -60,9 +59,11 @@ export function findCredential(
   req: Request,
   allowQuery: boolean,
 ): Credential | null {
-  if (!allowQuery) refuseQueryCredentials(req);
+  // Express 5 parses req.query anew on every read: once here, and not at all without a query string.
+  const query = req.url.includes('?') ? (req.query as Query) : NO_QUERY;
+  if (!allowQuery) refuseQueryCredentials(query);
   for (const [kind, transport, read] of SOURCES) {
-    const value = read(req);
+    const value = read(req, query);
     if (value === undefined) continue;
     return { kind, transport, secret: checkForm(kind, value) };
   }
@@ -70,9 +71,9 @@ export function findCredential(
 }
 
 /** With ALLOW_QUERY_CREDENTIALS=false a credential in the URL is refused, whatever else came along. */
-function refuseQueryCredentials(req: Request): void {
+function refuseQueryCredentials(query: Query): void {
   for (const name of ['api_key', 'session_id']) {
-    if (has(req.query, name)) {
+    if (has(query, name)) {
       throw AppError.invalidField(
         name,
         'credentials are not accepted in the query string on this server',
@@ -81,12 +82,16 @@ function refuseQueryCredentials(req: Request): void {
   }
 }
 
-/** Removes credential properties so they never reach validation, a handler, or a record. */
+/**
+ * Removes credentials so they never reach validation, a handler, or a record:
+ * from the URL itself (Express derives req.query from it on every read) and
+ * from the JSON body.
+ */
 export function stripCredentials(req: Request): void {
-  if (has(req.query, 'api_key')) delete req.query.api_key;
-  if (has(req.query, 'session_id')) delete req.query.session_id;
-  if (has(req.body, 'api_key'))
+  if (hasQueryCredentials(req.url)) req.url = withoutQueryCredentials(req.url);
+  if (has(req.body, 'api_key')) {
     delete (req.body as Record<string, unknown>).api_key;
+  }
 }
 
 function checkForm(kind: CredentialKind, value: unknown): string {

@@ -1,8 +1,9 @@
 import { Controller, Get, Req } from '@nestjs/common';
-import type { AuthedRequest } from './authed-request';
+import type { Request } from 'express';
 import { Authenticated } from './policy.decorator';
 import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
+import { authOf } from './request-auth';
 
 type CallerView = Record<string, unknown>;
 
@@ -35,12 +36,13 @@ export class MeController {
   /** The caller with its effective rights: `admin` shows every privilege and no restriction. */
   @Get('me')
   @Authenticated()
-  me(@Req() req: AuthedRequest): CallerView {
-    const view = staticView(req.principal!);
-    if (req.sessionExpiresAt === undefined) return view;
+  me(@Req() req: Request): CallerView {
+    const auth = authOf(req)!;
+    const view = staticView(auth.principal);
+    if (auth.sessionExpiresAt === undefined) return view;
     return {
       ...view,
-      expires_at: new Date(req.sessionExpiresAt).toISOString(),
+      expires_at: new Date(auth.sessionExpiresAt).toISOString(),
     };
   }
 

@@ -1,7 +1,7 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthedRequest } from './authed-request';
 import { isPrivilege } from './privileges';
+import { principalOf } from './request-auth';
 
 /**
  * Every route declares exactly one policy. A route with none is treated as
@@ -48,6 +48,5 @@ export function policyOf(
 
 /** The authenticated caller of this request. */
 export const Caller = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) =>
-    context.switchToHttp().getRequest<AuthedRequest>().principal,
+  (_data: unknown, context: ExecutionContext) => principalOf(context),
 );

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/app-error';
-import type { AuthedRequest } from './authed-request';
 import { policyOf } from './policy.decorator';
 import { describe } from './principal';
+import { principalOf } from './request-auth';
 import { missingPrivileges } from './privileges';
 
 /** `@RequirePrivileges(...)`: the caller needs all of them; `admin` implies every one. */
@@ -14,9 +14,7 @@ export class PrivilegesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const policy = policyOf(this.reflector, context);
     if (policy.kind !== 'privileges') return true;
-    const principal = context
-      .switchToHttp()
-      .getRequest<AuthedRequest>().principal!;
+    const principal = principalOf(context)!;
     const missing = missingPrivileges(principal.privileges, policy.privileges);
     if (missing.length > 0) {
       const noun = missing.length === 1 ? 'privilege' : 'privileges';

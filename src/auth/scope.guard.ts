@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { principalOf } from './request-auth';
 import type { ScopedResource } from '../resources/resource-definition';
-import type { AuthedRequest } from './authed-request';
 import {
   assertInScope,
   restrictsCategories,
@@ -43,8 +44,8 @@ export class ScopeGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.get(ScopeRuleMeta, context.getHandler());
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
-    const principal = req.principal;
+    const req = context.switchToHttp().getRequest<Request>();
+    const principal = principalOf(context);
     if (!rule || !principal) return true;
     if (!restrictsCategories(principal) && !restrictsGroups(principal))
       return true;

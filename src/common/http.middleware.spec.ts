@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { LogCapture } from '../../test/helpers/log-capture';
 import { createTestApp, TestApp } from '../../test/helpers/test-app';
 import { logLevelsFrom } from '../config/app-config';
-import { redactHeaders, redactUrl } from './http.middleware';
+import { redactHeaders } from './http.middleware';
+import { redactUrl } from './query-params';
 
 describe('redactUrl', () => {
   it.each([

@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { AppError } from './app-error';
+import { redactUrl } from './query-params';
 
 export const BODY_LIMIT = '1mb';
 const SECRET_HEADERS = ['x-api-key', 'x-session-id', 'cookie', 'x-csrf-token'];
-const SECRET_PARAMS = new Set(['api_key', 'session_id']);
 
 /** Referrer-Policy on every response so a credential in a URL never leaks through Referer. */
 export function securityHeaders(
@@ -16,25 +16,6 @@ export function securityHeaders(
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
-}
-
-/**
- * Express 5 re-parses `req.query` on every read and returns a new object; pin one
- * parsed copy on the request so the AuthGuard can remove credentials from it
- * before validation sees the query.
- */
-export function pinQuery(
-  req: Request,
-  _res: Response,
-  next: NextFunction,
-): void {
-  Object.defineProperty(req, 'query', {
-    value: req.query,
-    writable: true,
-    configurable: true,
-    enumerable: true,
-  });
   next();
 }
 
@@ -70,28 +51,6 @@ function toBodyError(err: unknown): AppError {
     'malformed_json',
     'The request body could not be read.',
   );
-}
-
-/** Redacts credential parameters however their names are percent-encoded. */
-export function redactUrl(url: string): string {
-  const start = url.indexOf('?');
-  if (start < 0) return url;
-  const pairs = url
-    .slice(start + 1)
-    .split('&')
-    .map((pair) => {
-      const name = pair.split('=', 1)[0];
-      return SECRET_PARAMS.has(decodeName(name)) ? `${name}=[REDACTED]` : pair;
-    });
-  return `${url.slice(0, start)}?${pairs.join('&')}`;
-}
-
-function decodeName(name: string): string {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' ')).toLowerCase();
-  } catch {
-    return name.toLowerCase();
-  }
 }
 
 export function redactHeaders(

@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Response } from 'express';
-import type { AuthedRequest } from '../auth/authed-request';
 import { describe } from '../auth/principal';
+import { principalOf } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 
 export const KEY_THROTTLER = 'key';
@@ -11,8 +11,7 @@ export const KEY_THROTTLER = 'key';
 export const keyBucket = (keyId: string) => `${KEY_THROTTLER}:${keyId}`;
 
 export function keyLimitOf(context: ExecutionContext): number {
-  const req = context.switchToHttp().getRequest<AuthedRequest>();
-  return req.principal?.maxPerSec ?? 0;
+  return principalOf(context)?.maxPerSec ?? 0;
 }
 
 /**
@@ -31,9 +30,8 @@ export class KeyRateLimitGuard extends ThrottlerGuard {
     limit,
     ttl,
   }: ThrottlerRequest): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<AuthedRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const principal = req.principal!;
+    const principal = principalOf(context)!;
     const record = await this.storageService.increment(
       keyBucket(principal.id),
       ttl,

@@ -8,8 +8,8 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AuthedRequest } from '../auth/authed-request';
 import { Authenticated, Public } from '../auth/policy.decorator';
+import { authOf } from '../auth/request-auth';
 import { LoginDto } from './login.dto';
 import { SessionsService } from './sessions.service';
 
@@ -41,11 +41,8 @@ export class SessionsController {
   @Delete('current')
   @Authenticated()
   @HttpCode(204)
-  async logout(
-    @Req() req: AuthedRequest,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    await this.sessions.logout(req.sessionRecordId);
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.sessions.logout(authOf(req)?.sessionRecordId);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   }
 }
