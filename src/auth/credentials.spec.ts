@@ -22,15 +22,18 @@ interface FakeRequest {
 /** A request as Express 5 shapes it: req.query is parsed from req.url on every read. */
 function fake({ headers = {}, query = {}, body, cookie }: FakeRequest) {
   const search = stringify(query as Record<string, string | string[]>);
-  return {
+  const req: { headers: FakeRequest['headers']; url: string; body: unknown } = {
     headers: { ...headers, ...(cookie === undefined ? {} : { cookie }) },
     url: `/api/me${search ? `?${search}` : ''}`,
-    get query() {
-      const start = this.url.indexOf('?');
-      return start < 0 ? {} : { ...parse(this.url.slice(start + 1)) };
-    },
     body,
-  } as unknown as Request;
+  };
+  Object.defineProperty(req, 'query', {
+    get: (): Record<string, unknown> => {
+      const start = req.url.indexOf('?');
+      return start < 0 ? {} : { ...parse(req.url.slice(start + 1)) };
+    },
+  });
+  return req as unknown as Request;
 }
 
 /** The error findCredential throws, or fails the test when it does not throw. */
