@@ -4,6 +4,11 @@
  * row with autocannon (req/s, latency, and the server's CPU per request), a
  * micro-benchmark of one verification in process, and the same rows again with
  * 100,000 keys in the database. Reports targets; never fails on them.
+ *
+ * BENCH_MODE=instructions counts instead the instructions the server executes
+ * per request, under valgrind's callgrind (scripts/bench/instructions.ts): slow,
+ * but nearly independent of the machine's load, with an A/A row (row 1 measured
+ * twice per round) as its noise floor.
  */
 import {
   mkdirSync,
@@ -16,7 +21,15 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fixture, checkFixture, prepare } from './bench/api';
-import { BenchConfig, ROOT, loadBenchConfig, progress } from './bench/config';
+import {
+  BenchConfig,
+  ROOT,
+  benchMode,
+  loadBenchConfig,
+  loadInstructionConfig,
+  progress,
+} from './bench/config';
+import { JUDGED, measureInstructions } from './bench/instructions';
 import type { RowResult, RowSpec } from './bench/load';
 import { MicroResult, microBench } from './bench/micro';
 import {
@@ -30,7 +43,11 @@ import {
 import {
   BigResult,
   bigTable,
+  instructionTargets,
+  instructionsTable,
   microLines,
+  noiseLines,
+  deltaLines,
   ratios,
   rowsTable,
   targets,
@@ -61,9 +78,11 @@ async function bigScenario(
   progress(`100k: inserting ${config.bigKeys} API keys`);
   const seeded = await seedApiKeys(dbPath, config.bigKeys);
   progress('100k: restarting the server');
-  const big = await startServer(dbPath, tempDir, 'server-100k');
+  const big = await startServer(dbPath, tempDir, { name: 'server-100k' });
   progress(`100k: started in ${big.startupMs.toFixed(0)} ms`);
-  const control = await startServer(controlPath, tempDir, 'server-control');
+  const control = await startServer(controlPath, tempDir, {
+    name: 'server-control',
+  });
   try {
     await checkFixture(big.port, fixture, events);
     await checkFixture(control.port, fixture, events);
@@ -96,13 +115,25 @@ async function bigScenario(
   }
 }
 
-function writeResults(results: object): string {
-  const dir = join(ROOT, 'bench-results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = join(dir, `bench-${stamp}.json`);
+const RESULTS_DIR = join(ROOT, 'bench-results');
+const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
+
+/** bench-results/<prefix>-<time of start>.json */
+function writeResults(prefix: string, results: object): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${prefix}-${STAMP}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
+}
+
+function machine(loadBefore: number[]) {
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    loadavg_before: loadBefore,
+    loadavg_after: loadavg(),
+  };
 }
 
 async function main(tempDir: string): Promise<void> {
@@ -164,13 +195,7 @@ async function main(tempDir: string): Promise<void> {
   const results = {
     started_at: startedAt,
     finished_at: new Date().toISOString(),
-    machine: {
-      node: process.version,
-      cpus: cpus().length,
-      cpu_model: cpus()[0]?.model,
-      loadavg_before: loadBefore,
-      loadavg_after: loadavg(),
-    },
+    machine: machine(loadBefore),
     config,
     server_startup_ms: server.startupMs,
     seeded_events: seeded,
@@ -179,7 +204,7 @@ async function main(tempDir: string): Promise<void> {
     big,
     targets: list,
   };
-  const file = writeResults(results);
+  const file = writeResults('bench', results);
 
   const out: string[] = [
     '',
@@ -211,6 +236,60 @@ async function main(tempDir: string): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/** BENCH_MODE=instructions: the server's instructions per request, counted by callgrind. */
+async function instructionsMain(tempDir: string): Promise<void> {
+  const config = loadInstructionConfig();
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const run = await measureInstructions(
+    config,
+    tempDir,
+    join(RESULTS_DIR, `callgrind-${STAMP}`),
+  );
+  const list = instructionTargets(run.rows, run.noise, JUDGED);
+  const results = {
+    mode: 'instructions',
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    machine: { ...machine(loadBefore), valgrind: run.valgrind },
+    config,
+    server_env: run.serverEnv,
+    server_startup_ms: run.serverStartupMs,
+    rows: run.rows,
+    noise_floor: run.noise,
+    judged_on: JUDGED,
+    targets: list,
+    function_deltas: run.deltas,
+    dumps: run.dumpsDir,
+  };
+  const file = writeResults('bench-instructions', results);
+  const out: string[] = [
+    '',
+    'opsgate bench, INSTRUCTIONS mode: instructions the server executes per request, counted by callgrind',
+    `node ${config.nodeFlags.join(' ') || '(no flags)'}; server env ${Object.entries(
+      run.serverEnv,
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}`,
+    `per row ${config.warmupPasses} x ${config.warmupRequests} requests interleaved warm-up (instrumentation off), then ${config.rounds} interleaved rounds of ${config.requests} requests, ${config.connections} connections`,
+    `k/req: thousands of instructions per request, median over the rounds, of every server thread (all) or the event-loop thread (main); +/-: half the rounds' spread; x row1: over row 1's median`,
+    `compile, gc: thousands per request in V8's compilers and collector (all threads, by function name); rounds x row1: each round's window over row 1's in that round`,
+    '',
+    instructionsTable(run.rows),
+    '',
+    ...noiseLines(run.noise),
+    '',
+    ...deltaLines(run.deltas),
+    '',
+    targetsTable(list),
+    '',
+    ...(run.dumpsDir ? [`callgrind dumps: ${run.dumpsDir}`] : []),
+    `JSON: ${file}`,
+    JSON.stringify(results, null, 2),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
 /** The temporary directory goes away: show the end of each child's log first. */
 function printLogs(tempDir: string): void {
   for (const name of readdirSync(tempDir).filter((f) => f.endsWith('.log'))) {
@@ -235,7 +314,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main(tempDir)
+Promise.resolve()
+  .then(() =>
+    benchMode() === 'instructions' ? instructionsMain(tempDir) : main(tempDir),
+  )
   .catch((error: unknown) => {
     progress(
       `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -7,6 +7,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests to send in all, then stop (overrides `duration`). */
+    amount?: number;
     timeout?: number;
     title?: string;
     /** Answer the raw result (encoded histograms), to be combined with `aggregateResult`. */

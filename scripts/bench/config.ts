@@ -64,6 +64,77 @@ export function loadBenchConfig(): BenchConfig {
   };
 }
 
+export type BenchMode = 'cpu' | 'instructions';
+
+/** BENCH_MODE: `cpu` (the default: req/s, latency, CPU time) or `instructions` (callgrind). */
+export function benchMode(): BenchMode {
+  const raw = (BASE_ENV.BENCH_MODE ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'cpu') return 'cpu';
+  if (raw === 'instructions') return 'instructions';
+  throw new Error(`BENCH_MODE must be "cpu" or "instructions" (got "${raw}")`);
+}
+
+export interface InstructionConfig {
+  /** Requests per row in each measured window. */
+  requests: number;
+  /** Interleaved passes over the rows. */
+  rounds: number;
+  /** Unmeasured requests per row and pass (instrumentation off) before the first round. */
+  warmupRequests: number;
+  /** Interleaved warm-up passes over the rows: the JIT sees every row's shapes before anything counts. */
+  warmupPasses: number;
+  /** Row ids to measure (row 1 and its A/A repeat always are). */
+  rows: string[];
+  connections: number;
+  /** Node/V8 options of the server under callgrind. */
+  nodeFlags: string[];
+  /** Copy the callgrind dumps to bench-results/ (for callgrind_annotate). */
+  keepDumps: boolean;
+}
+
+/**
+ * The V8 options that made windows repeatable: --predictable runs the compilers and the collector on
+ * the main thread at points set by the work done, not by thread timing; a
+ * large heap-growing factor keeps full (mark-compact) collections, which cost
+ * ~10 % of a 2,000-request window each, out of the measured windows.
+ */
+export const DEFAULT_NODE_FLAGS = [
+  '--predictable',
+  '--heap-growing-percent=10000',
+];
+
+/**
+ * BENCH_IR_REQUESTS (per window, default 2000), BENCH_IR_ROUNDS (3),
+ * BENCH_IR_WARMUP (requests per row and pass, 3000), BENCH_IR_WARMUP_PASSES (3),
+ * BENCH_IR_ROWS (comma-separated ids, default 1,2,3,4,rl), BENCH_IR_CONNECTIONS (2),
+ * BENCH_NODE_FLAGS (space-separated; replaces the defaults; "none" for none),
+ * BENCH_IR_KEEP_DUMPS.
+ */
+export function loadInstructionConfig(): InstructionConfig {
+  const flags = BASE_ENV.BENCH_NODE_FLAGS?.trim();
+  return {
+    requests: Math.round(positive('BENCH_IR_REQUESTS', 2000)),
+    rounds: Math.max(1, Math.round(positive('BENCH_IR_ROUNDS', 3))),
+    warmupRequests: Math.round(positive('BENCH_IR_WARMUP', 3000)),
+    warmupPasses: Math.max(
+      1,
+      Math.round(positive('BENCH_IR_WARMUP_PASSES', 3)),
+    ),
+    rows: (BASE_ENV.BENCH_IR_ROWS?.trim() || '1,2,3,4,rl')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    connections: Math.round(positive('BENCH_IR_CONNECTIONS', 2)),
+    nodeFlags:
+      flags === undefined || flags === ''
+        ? DEFAULT_NODE_FLAGS
+        : flags === 'none'
+          ? []
+          : flags.split(/\s+/),
+    keepDumps: flag('BENCH_IR_KEEP_DUMPS'),
+  };
+}
+
 /** Progress goes to stderr, so stdout holds only the report. */
 export const progress = (message: string) =>
   process.stderr.write(`[bench] ${message}\n`);

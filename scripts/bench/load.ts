@@ -20,7 +20,12 @@ export interface Target {
 
 export interface LoadOptions {
   connections: number;
+  /** Seconds after which a request counts as timed out (default 10). */
+  timeoutSec?: number;
 }
+
+/** How long one run of load lasts: a time, or a fixed number of requests. */
+export type Span = { seconds: number } | { requests: number };
 
 /** One measured window of one row. */
 export interface Round {
@@ -62,22 +67,39 @@ function options(row: RowSpec, target: Target, load: LoadOptions) {
     url: `http://127.0.0.1:${target.port}${row.path}`,
     headers: row.headers,
     connections: load.connections,
-    timeout: 10,
+    timeout: load.timeoutSec ?? 10,
   };
 }
 
-/** Load that is not counted: lets the JIT compile the request's whole path. */
-export function warmUp(
+/** One run of load on one row: its raw result (requests, status codes, duration). */
+export function fire(
   row: RowSpec,
   target: Target,
   load: LoadOptions,
-  seconds: number,
-): Promise<void> {
+  span: Span,
+): Promise<autocannon.RawResult> {
   return new Promise((resolve, reject) =>
-    autocannon({ ...options(row, target, load), duration: seconds }, (error) =>
-      error ? reject(error) : resolve(),
+    autocannon(
+      {
+        ...options(row, target, load),
+        ...('seconds' in span
+          ? { duration: span.seconds }
+          : { amount: span.requests }),
+        skipAggregateResult: true,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
     ),
   );
+}
+
+/** Load that is not counted: lets the JIT compile the request's whole path. */
+export async function warmUp(
+  row: RowSpec,
+  target: Target,
+  load: LoadOptions,
+  span: Span,
+): Promise<void> {
+  await fire(row, target, load, span);
 }
 
 /** One window, with the target's CPU read just before and just after it. */
@@ -89,21 +111,12 @@ export async function measureRound(
 ): Promise<Round> {
   const before = sampleCpu(target.pid);
   const started = performance.now();
-  const raw = await new Promise<autocannon.RawResult>((resolve, reject) =>
-    autocannon(
-      {
-        ...options(row, target, load),
-        duration: seconds,
-        skipAggregateResult: true,
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    ),
-  );
+  const raw = await fire(row, target, load, { seconds });
   const wallNs = (performance.now() - started) * 1e6;
   return { raw, cpu: cpuBetween(before, sampleCpu(target.pid)), wallNs };
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+export const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -111,6 +124,28 @@ export function median(values: number[]): number {
   return sorted.length % 2
     ? sorted[middle]
     : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The responses of a row's runs by status code, and how many were not what the row expects. */
+export function checkStatuses(
+  row: RowSpec,
+  raws: autocannon.RawResult[],
+): { statusCodes: Record<string, number>; unexpected: number } {
+  const statusCodes: Record<string, number> = {};
+  for (const raw of raws) {
+    for (const [code, stats] of Object.entries(raw.statusCodeStats)) {
+      statusCodes[code] = (statusCodes[code] ?? 0) + stats.count;
+    }
+  }
+  const expected = statusCodes[String(row.expectStatus)] ?? 0;
+  const answered = sum(Object.values(statusCodes));
+  const failed = sum(raws.map((raw) => raw.errors + raw.timeouts));
+  return { statusCodes, unexpected: answered - expected + failed };
+}
+
+/** The half-spread of some per-round values, relative to `reference`: a noise estimate. */
+export function halfSpread(values: number[], reference: number): number {
+  return (Math.max(...values) - Math.min(...values)) / 2 / reference;
 }
 
 /** A row's rounds as one line: totals over the rounds, latency percentiles over every request. */
@@ -133,11 +168,10 @@ export function combine(
   const requests = sum(rounds.map((r) => r.raw.totalCompletedRequests));
   const durationSec = sum(rounds.map((r) => r.raw.duration));
   const cpuNs = sum(rounds.map((r) => r.cpu.ns));
-  const statusCodes = Object.fromEntries(
-    Object.entries(all.statusCodeStats).map(([code, s]) => [code, s.count]),
+  const { statusCodes, unexpected } = checkStatuses(
+    row,
+    rounds.map((r) => r.raw),
   );
-  const expected = statusCodes[String(row.expectStatus)] ?? 0;
-  const answered = sum(Object.values(statusCodes));
   const cpuUsPerReq = requests > 0 ? cpuNs / 1000 / requests : NaN;
   const cpus = perRound.map((r) => r.cpuUsPerReq);
   return {
@@ -151,11 +185,11 @@ export function combine(
     p50Ms: all.latency.p50,
     p99Ms: all.latency.p99,
     non2xx: all.non2xx,
-    unexpected: answered - expected + all.errors + all.timeouts,
+    unexpected,
     statusCodes,
     cpuUsPerReq,
     cpuUsPerReqMedian: median(cpus),
-    cpuSpread: (Math.max(...cpus) - Math.min(...cpus)) / 2 / cpuUsPerReq,
+    cpuSpread: halfSpread(cpus, cpuUsPerReq),
     roundsCpuUsPerReq: cpus,
     roundsReqPerSec: perRound.map((r) => r.reqPerSec),
     cpuNs,

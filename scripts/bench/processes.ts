@@ -11,6 +11,8 @@ export interface Child {
   pid: number;
   port: number;
   logPath: string;
+  /** The environment it was started with. */
+  env: NodeJS.ProcessEnv;
   exited: Promise<void>;
   /** Milliseconds from spawn to the first 200 on the readiness path. */
   startupMs: number;
@@ -45,6 +47,8 @@ async function answers200(url: string): Promise<boolean> {
 
 interface SpawnOptions {
   name: string;
+  /** The program to run; node itself unless told (e.g. valgrind, which then runs node). */
+  command?: string;
   args: string[];
   env: NodeJS.ProcessEnv;
   port: number;
@@ -53,12 +57,12 @@ interface SpawnOptions {
   timeoutMs?: number;
 }
 
-/** Spawns `node <args>` and waits for `readyPath` to answer 200, timing it. */
+/** Spawns `<command> <args>` (node by default) and waits for `readyPath` to answer 200, timing it. */
 async function spawnAndWait(options: SpawnOptions): Promise<Child> {
   const logPath = join(options.logDir, `${options.name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
   const started = performance.now();
-  const child = spawn(process.execPath, options.args, {
+  const child = spawn(options.command ?? process.execPath, options.args, {
     cwd: ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,6 +83,7 @@ async function spawnAndWait(options: SpawnOptions): Promise<Child> {
     pid: child.pid,
     port: options.port,
     logPath,
+    env: options.env,
     exited,
     startupMs: NaN,
   };
@@ -99,17 +104,32 @@ async function spawnAndWait(options: SpawnOptions): Promise<Child> {
   return entry;
 }
 
+export interface ServerOptions {
+  /** Names the log file; `server` unless told. */
+  name?: string;
+  /** Node options before `dist/main.js` (V8 flags, `-r`). */
+  nodeArgs?: string[];
+  /** Runs node under another program: `[command, ...args]`, node's path and arguments follow. */
+  wrapper?: string[];
+  /** Added to (or overriding) the server's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** How long start-up may take (default 60 s). */
+  timeoutMs?: number;
+}
+
 /** The built server (`node dist/main.js`) on a database file. */
 export async function startServer(
   databasePath: string,
   logDir: string,
-  name = 'server',
-  extraArgs: string[] = [],
+  options: ServerOptions = {},
 ): Promise<Child> {
   const port = await freePort();
+  const nodeArgs = [...(options.nodeArgs ?? []), 'dist/main.js'];
+  const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
   return spawnAndWait({
-    name,
-    args: [...extraArgs, 'dist/main.js'],
+    name: options.name ?? 'server',
+    command: wrapper,
+    args: wrapper ? [...wrapperArgs, process.execPath, ...nodeArgs] : nodeArgs,
     env: {
       ...BASE_ENV,
       DATABASE_PATH: databasePath,
@@ -119,10 +139,12 @@ export async function startServer(
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       NO_COLOR: '1',
+      ...options.env,
     },
     port,
     readyPath: '/api/health',
     logDir,
+    timeoutMs: options.timeoutMs,
   });
 }
 

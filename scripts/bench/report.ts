@@ -1,3 +1,9 @@
+import type {
+  FunctionDelta,
+  InstructionRow,
+  Measure,
+  NoiseFloor,
+} from './instructions';
 import type { RowResult } from './load';
 import type { MicroResult, Timing } from './micro';
 
@@ -6,6 +12,7 @@ export interface Target {
   actual: string;
   limit: string;
   pass: boolean;
+  note?: string;
 }
 
 export interface Ratio {
@@ -126,6 +133,13 @@ export function ratios(
   );
 }
 
+/** Rows 2-4 of issue 6 and the share of row 1's rate (the inverse of the cost limit) each must keep. */
+const GUARDED: readonly [string, number][] = [
+  ['2', 0.9],
+  ['3', 0.9],
+  ['4', 0.85],
+];
+
 /** The targets of issue 6. */
 export function targets(
   rows: RowResult[],
@@ -135,12 +149,7 @@ export function targets(
   const out: Target[] = [];
   const byId = new Map(rows.map((row) => [row.id, row]));
   const base = byId.get('1')!;
-  const guarded: [string, number][] = [
-    ['2', 0.9],
-    ['3', 0.9],
-    ['4', 0.85],
-  ];
-  for (const [id, share] of guarded) {
+  for (const [id, share] of GUARDED) {
     const row = byId.get(id)!;
     const cpuLimit = base.cpuUsPerReq / share;
     out.push({
@@ -196,9 +205,16 @@ export function targets(
 }
 
 export function targetsTable(list: Target[]): string {
+  const notes = list.some((t) => t.note);
   return table(
-    ['target', 'actual', 'limit', 'result'],
-    list.map((t) => [t.name, t.actual, t.limit, t.pass ? 'PASS' : 'FAIL']),
+    ['target', 'actual', 'limit', 'result', ...(notes ? ['note'] : [])],
+    list.map((t) => [
+      t.name,
+      t.actual,
+      t.limit,
+      t.pass ? 'PASS' : 'FAIL',
+      ...(notes ? [t.note ?? ''] : []),
+    ]),
   );
 }
 
@@ -211,4 +227,81 @@ export function microLines(micro: MicroResult): string[] {
     `  API key  cached ${timing(micro.apiKey.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.apiKey.uncached, 0)} x ${micro.calls.uncached}`,
     `  session  cached ${timing(micro.session.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.session.uncached, 0)} x ${micro.calls.uncached}`,
   ];
+}
+
+const thousands = (value: number) => fixed(value / 1000, 1);
+
+export function instructionsTable(rows: InstructionRow[]): string {
+  return table(
+    [
+      'row',
+      'all k/req',
+      '+/-',
+      'x row1',
+      'main k/req',
+      '+/-',
+      'x row1',
+      'compile',
+      'gc',
+      'full GC',
+      'rounds x row1 (all | main)',
+    ],
+    rows.map((row) => [
+      `${row.extra ? 'extra' : row.id.padStart(5)}  ${row.label}`,
+      thousands(row.all.median),
+      `${fixed(row.all.spread * 100, 1)}%`,
+      fixed(row.all.ratio, 3),
+      thousands(row.main.median),
+      `${fixed(row.main.spread * 100, 1)}%`,
+      fixed(row.main.ratio, 3),
+      thousands(row.categories.compile),
+      thousands(row.categories.gc),
+      row.majorGcRounds.length ? `round ${row.majorGcRounds.join(',')}` : '-',
+      `${row.all.roundsRatio.map((r) => fixed(r, 3)).join(' ')} | ${row.main.roundsRatio.map((r) => fixed(r, 3)).join(' ')}`,
+    ]),
+  );
+}
+
+export function noiseLines(noise: Record<Measure, NoiseFloor>): string[] {
+  return Object.values(noise).map(
+    (n) =>
+      `noise floor, ${n.measure === 'all' ? 'all threads' : 'main thread'} (A/A: row 1 twice per round): x ${fixed(n.ratio, 4)} (rounds ${n.roundsRatio.map((r) => fixed(r, 4)).join(' ')}), worst round ${fixed(n.worst * 100, 2)}%`,
+  );
+}
+
+export function deltaLines(deltas: Record<string, FunctionDelta[]>): string[] {
+  return Object.entries(deltas).flatMap(([id, list]) => [
+    `row ${id} - row 1, instructions/request by function (self cost, every thread; the largest ${list.length}):`,
+    ...list.map(
+      (d) =>
+        `  ${(d.delta >= 0 ? '+' : '') + fixed(d.delta, 0)}`.padEnd(12) +
+        `${fixed(d.row1, 0)} -> ${fixed(d.row, 0)}`.padEnd(22) +
+        d.fn.slice(0, 140),
+    ),
+  ]);
+}
+
+/** Issue 6's cost targets judged on instructions per request (median over the rounds) instead of CPU time. */
+export function instructionTargets(
+  rows: InstructionRow[],
+  noise: Record<Measure, NoiseFloor>,
+  measure: Measure,
+): Target[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const floor = noise[measure].worst;
+  return GUARDED.filter(([id]) => byId.has(id)).map(([id, share]) => {
+    const ratio = byId.get(id)![measure].ratio;
+    const limit = 1 / share;
+    const margin = limit - ratio;
+    return {
+      name: `row ${id} instructions/req (${measure === 'all' ? 'all threads' : 'main thread'}) <= row 1 / ${share}`,
+      actual: `x ${fixed(ratio, 3)}`,
+      limit: `<= x ${fixed(limit, 3)}`,
+      pass: ratio <= limit,
+      note:
+        Math.abs(margin) <= floor
+          ? 'within the noise floor: not decided'
+          : `margin ${fixed(margin * 100, 1)} points, noise floor ${fixed(floor * 100, 1)}`,
+    };
+  });
 }

@@ -1,9 +1,11 @@
 import type { Fixture } from './api';
 import { BenchConfig, progress } from './config';
 import {
+  LoadOptions,
   Round,
   RowResult,
   RowSpec,
+  Span,
   Target,
   combine,
   measureRound,
@@ -64,6 +66,48 @@ export function rowSpecs(f: Fixture): RowSpec[] {
   ];
 }
 
+/** Unmeasured load on every row in turn. */
+export async function warmUpRows(
+  specs: RowSpec[],
+  targetOf: (row: RowSpec) => Target,
+  load: LoadOptions,
+  span: Span,
+): Promise<void> {
+  for (const spec of specs) await warmUp(spec, targetOf(spec), load, span);
+}
+
+/**
+ * `rounds` passes over the rows, each measuring every row once, so a slow
+ * minute on the shared machine (or a drift of the server) spreads over every
+ * row instead of landing on one. Answers each row's windows, in round order.
+ */
+export async function inRounds<T>(
+  specs: RowSpec[],
+  rounds: number,
+  describe: string,
+  measure: (spec: RowSpec, round: number) => Promise<T>,
+): Promise<T[][]> {
+  const windows = specs.map((): T[] => []);
+  for (let round = 1; round <= rounds; round++) {
+    progress(`round ${round}/${rounds}: ${specs.length} rows x ${describe}`);
+    for (const [i, spec] of specs.entries()) {
+      windows[i].push(await measure(spec, round));
+    }
+  }
+  return windows;
+}
+
+export function warnUnexpected(
+  row: RowSpec,
+  check: { unexpected: number; statusCodes: Record<string, number> },
+): void {
+  if (check.unexpected > 0) {
+    progress(
+      `warning: row ${row.id}: ${check.unexpected} responses were not ${row.expectStatus}: ${JSON.stringify(check.statusCodes)}`,
+    );
+  }
+}
+
 /**
  * A warm-up of every row (not counted), then `rounds` passes over the rows, each
  * measuring every row for durationSec / rounds.
@@ -76,26 +120,17 @@ export async function measureRows(
 ): Promise<RowResult[]> {
   const load = { connections: config.connections };
   progress(`warm-up: ${config.warmupSec} s per row`);
-  for (const spec of specs) {
-    await warmUp(spec, targetOf(spec), load, config.warmupSec);
-  }
+  await warmUpRows(specs, targetOf, load, { seconds: config.warmupSec });
   const slice = durationSec / config.rounds;
-  const rounds = specs.map((): Round[] => []);
-  for (let round = 1; round <= config.rounds; round++) {
-    progress(
-      `round ${round}/${config.rounds}: ${specs.length} rows x ${slice.toFixed(2)} s`,
-    );
-    for (const [i, spec] of specs.entries()) {
-      rounds[i].push(await measureRound(spec, targetOf(spec), load, slice));
-    }
-  }
+  const rounds: Round[][] = await inRounds(
+    specs,
+    config.rounds,
+    `${slice.toFixed(2)} s`,
+    (spec) => measureRound(spec, targetOf(spec), load, slice),
+  );
   return specs.map((spec, i) => {
     const result = combine(spec, targetOf(spec), load, rounds[i]);
-    if (result.unexpected > 0) {
-      progress(
-        `warning: row ${spec.id}: ${result.unexpected} responses were not ${spec.expectStatus}: ${JSON.stringify(result.statusCodes)}`,
-      );
-    }
+    warnUnexpected(spec, result);
     return result;
   });
 }
