@@ -8,6 +8,7 @@ import {
   createKey,
   createUser,
   login,
+  sessionRequests,
 } from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
@@ -43,16 +44,10 @@ describe('API keys', () => {
   });
   afterAll(() => t.close());
 
-  const asAdmin = {
-    get: (path: string) =>
-      t.http().get(path).set('X-Session-ID', admin.sessionId),
-    post: (path: string) =>
-      t.http().post(path).set('X-Session-ID', admin.sessionId),
-    patch: (path: string) =>
-      t.http().patch(path).set('X-Session-ID', admin.sessionId),
-    delete: (path: string) =>
-      t.http().delete(path).set('X-Session-ID', admin.sessionId),
-  };
+  const asAdmin = sessionRequests(
+    () => t.http(),
+    () => admin.sessionId,
+  );
   const meWith = (key: string) => t.http().get('/api/me').set('X-API-Key', key);
 
   describe('create', () => {

@@ -6,38 +6,9 @@ import {
   login,
 } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
+import { SPEC_CATALOG } from './helpers/spec-catalog';
 import { TestApp, createTestApp } from './helpers/test-app';
 
-/** SPEC §5, spelled out by hand: the ids are the contract. */
-const SPEC_CATALOG = [
-  'admin',
-  ...[
-    'alerts',
-    'buckets',
-    'categories',
-    'channels',
-    'events',
-    'groups',
-    'monitors',
-    'plugins',
-    'roles',
-    'tags',
-    'tickets',
-    'web_hooks',
-  ].flatMap((resource) =>
-    ['create', 'edit', 'delete'].map((verb) => `${verb}_${resource}`),
-  ),
-  'run_jobs',
-  'abort_jobs',
-  'delete_jobs',
-  'tag_jobs',
-  'create_snapshots',
-  'delete_snapshots',
-  'add_servers',
-  'update_servers',
-  'send_emails',
-  'bulk_export',
-];
 const PASSWORD = 'user-password-1';
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,5 +1,11 @@
 import type { Response } from 'supertest';
-import { LoggedIn, createKey, createUser, login } from './helpers/auth';
+import {
+  LoggedIn,
+  createKey,
+  createUser,
+  login,
+  sessionRequests,
+} from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { SessionsService } from '../src/sessions/sessions.service';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
@@ -49,12 +55,10 @@ describe('sessions', () => {
     t.http().post('/api/sessions').send({ username, password });
   const meWith = (sessionId: string) =>
     t.http().get('/api/me').set('X-Session-ID', sessionId);
-  const asAdmin = {
-    patch: (path: string) =>
-      t.http().patch(path).set('X-Session-ID', admin.sessionId),
-    delete: (path: string) =>
-      t.http().delete(path).set('X-Session-ID', admin.sessionId),
-  };
+  const asAdmin = sessionRequests(
+    () => t.http(),
+    () => admin.sessionId,
+  );
 
   describe('login', () => {
     it('returns 201 with session_id, csrf_token, expires_at and the user', async () => {

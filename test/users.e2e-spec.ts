@@ -1,4 +1,10 @@
-import { LoggedIn, createKey, createUser, login } from './helpers/auth';
+import {
+  LoggedIn,
+  createKey,
+  createUser,
+  login,
+  sessionRequests,
+} from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
 
@@ -25,16 +31,10 @@ describe('users', () => {
   });
   afterAll(() => t.close());
 
-  const asAdmin = {
-    get: (path: string) =>
-      t.http().get(path).set('X-Session-ID', admin.sessionId),
-    post: (path: string) =>
-      t.http().post(path).set('X-Session-ID', admin.sessionId),
-    patch: (path: string) =>
-      t.http().patch(path).set('X-Session-ID', admin.sessionId),
-    delete: (path: string) =>
-      t.http().delete(path).set('X-Session-ID', admin.sessionId),
-  };
+  const asAdmin = sessionRequests(
+    () => t.http(),
+    () => admin.sessionId,
+  );
   const expectUserShape = (body: Record<string, unknown>) => {
     expect(Object.keys(body).sort()).toEqual(USER_FIELDS);
     expect(JSON.stringify(body)).not.toMatch(/password|hash|scrypt/i);

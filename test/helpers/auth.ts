@@ -59,3 +59,23 @@ export async function createUser(
     .expect(201);
   return res.body;
 }
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+/**
+ * Requests sent with a session's X-Session-ID. Both arguments are read when a
+ * request is built, so this can be declared before `beforeAll` logs in.
+ */
+export function sessionRequests(
+  http: () => ReturnType<typeof request>,
+  sessionId: () => string,
+): Record<Method, (path: string) => request.Test> {
+  const send = (method: Method) => (path: string) =>
+    http()[method](path).set('X-Session-ID', sessionId());
+  return {
+    get: send('get'),
+    post: send('post'),
+    patch: send('patch'),
+    delete: send('delete'),
+  };
+}

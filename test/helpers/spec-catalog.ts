@@ -1,0 +1,30 @@
+/** SPEC §5, spelled out by hand (not read from the code): the ids are the contract. */
+export const SPEC_CATALOG: readonly string[] = [
+  'admin',
+  ...[
+    'alerts',
+    'buckets',
+    'categories',
+    'channels',
+    'events',
+    'groups',
+    'monitors',
+    'plugins',
+    'roles',
+    'tags',
+    'tickets',
+    'web_hooks',
+  ].flatMap((resource) =>
+    ['create', 'edit', 'delete'].map((verb) => `${verb}_${resource}`),
+  ),
+  'run_jobs',
+  'abort_jobs',
+  'delete_jobs',
+  'tag_jobs',
+  'create_snapshots',
+  'delete_snapshots',
+  'add_servers',
+  'update_servers',
+  'send_emails',
+  'bulk_export',
+];
