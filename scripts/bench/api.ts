@@ -68,7 +68,8 @@ const PRIVILEGE = 'create_events';
 const KEY_ALPHABET =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-function randomKey(length = 24): string {
+/** A key of the right form (24 of [A-Za-z0-9]): almost surely unknown to the server. */
+export function randomKey(length = 24): string {
   return Array.from(
     { length },
     () => KEY_ALPHABET[randomInt(KEY_ALPHABET.length)],

@@ -13,6 +13,19 @@ declare module 'autocannon' {
     title?: string;
     /** Answer the raw result (encoded histograms), to be combined with `aggregateResult`. */
     skipAggregateResult?: boolean;
+    /** A sequence of requests; `setupRequest` may change each one before it is sent. */
+    requests?: RequestStep[];
+  }
+
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+
+  interface RequestStep {
+    setupRequest?: (request: RequestParams) => RequestParams;
   }
 
   interface Histogram {

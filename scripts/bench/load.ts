@@ -7,6 +7,8 @@ export interface RowSpec {
   label: string;
   path: string;
   headers?: Record<string, string>;
+  /** Headers made anew for every request (over `headers`): a different credential each time. */
+  freshHeaders?: () => Record<string, string>;
   /** The status every response should have. */
   expectStatus: number;
   extra?: boolean;
@@ -62,12 +64,27 @@ export interface RowResult {
   cpuUtilisation: number;
 }
 
-function options(row: RowSpec, target: Target, load: LoadOptions) {
+function options(
+  row: RowSpec,
+  target: Target,
+  load: LoadOptions,
+): autocannon.Options {
+  const { freshHeaders } = row;
   return {
     url: `http://127.0.0.1:${target.port}${row.path}`,
     headers: row.headers,
     connections: load.connections,
     timeout: load.timeoutSec ?? 10,
+    ...(freshHeaders && {
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            headers: { ...request.headers, ...freshHeaders() },
+          }),
+        },
+      ],
+    }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Fixture } from './api';
+import { type Fixture, randomKey } from './api';
 import { BenchConfig, progress } from './config';
 import {
   LoadOptions,
@@ -61,6 +61,14 @@ export function rowSpecs(f: Fixture): RowSpec[] {
       path: '/api/me',
       headers: { 'x-api-key': f.rateLimitedKey },
       expectStatus: 200,
+      extra: true,
+    },
+    {
+      id: 'flood',
+      label: 'GET /api/me, a new unknown key each time',
+      path: '/api/me',
+      freshHeaders: () => ({ 'x-api-key': randomKey() }),
+      expectStatus: 401,
       extra: true,
     },
   ];
