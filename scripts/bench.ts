@@ -272,6 +272,9 @@ async function instructionsMain(tempDir: string): Promise<void> {
       .map(([name, value]) => `${name}=${value}`)
       .join(' ')}`,
     `per row ${config.warmupPasses} x ${config.warmupRequests} requests interleaved warm-up (instrumentation off), then ${config.rounds} interleaved rounds of ${config.requests} requests, ${config.connections} connections`,
+    ...(config.extraKeys > 0
+      ? [`with ${config.extraKeys} extra API keys in the database`]
+      : []),
     `k/req: thousands of instructions per request, median over the rounds, of every server thread (all) or the event-loop thread (main); +/-: half the rounds' spread; x row1: over row 1's median`,
     `compile, gc: thousands per request in V8's compilers and collector (all threads, by function name); rounds x row1: each round's window over row 1's in that round`,
     '',

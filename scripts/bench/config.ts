@@ -32,12 +32,14 @@ export interface BenchConfig {
   microUncachedCalls: number;
 }
 
-function positive(name: string, fallback: number): number {
+function positive(name: string, fallback: number, orZero = false): number {
   const raw = BASE_ENV[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !orZero)) {
+    throw new Error(
+      `${name} must be a ${orZero ? 'non-negative' : 'positive'} number (got "${raw}")`,
+    );
   }
   return value;
 }
@@ -90,6 +92,8 @@ export interface InstructionConfig {
   nodeFlags: string[];
   /** Copy the callgrind dumps to bench-results/ (for callgrind_annotate). */
   keepDumps: boolean;
+  /** API keys added to the database before measuring (the 100,000-key case). */
+  extraKeys: number;
 }
 
 /**
@@ -108,7 +112,7 @@ export const DEFAULT_NODE_FLAGS = [
  * BENCH_IR_WARMUP (requests per row and pass, 3000), BENCH_IR_WARMUP_PASSES (3),
  * BENCH_IR_ROWS (comma-separated ids, default 1,2,3,4,rl), BENCH_IR_CONNECTIONS (2),
  * BENCH_NODE_FLAGS (space-separated; replaces the defaults; "none" for none),
- * BENCH_IR_KEEP_DUMPS.
+ * BENCH_IR_KEEP_DUMPS, BENCH_IR_KEYS (API keys to add before measuring, default 0).
  */
 export function loadInstructionConfig(): InstructionConfig {
   const flags = BASE_ENV.BENCH_NODE_FLAGS?.trim();
@@ -132,6 +136,7 @@ export function loadInstructionConfig(): InstructionConfig {
           ? []
           : flags.split(/\s+/),
     keepDumps: flag('BENCH_IR_KEEP_DUMPS'),
+    extraKeys: Math.round(positive('BENCH_IR_KEYS', 0, true)),
   };
 }
 

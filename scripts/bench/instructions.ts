@@ -25,6 +25,7 @@ import {
 } from './load';
 import { startServer, stop } from './processes';
 import { inRounds, rowSpecs, warnUnexpected } from './rows';
+import { seedApiKeys } from './seed';
 
 /** Row 1 measured a second time in every round: the A/A comparison. */
 export const REPEAT_ID = '1-again';
@@ -199,7 +200,8 @@ export async function measureInstructions(
   progress(
     `starting the server under callgrind (${valgrind}; node ${nodeArgs.join(' ')}): 10-60 s`,
   );
-  const server = await startServer(join(tempDir, 'opsgate.sqlite'), tempDir, {
+  const dbPath = join(tempDir, 'opsgate.sqlite');
+  const server = await startServer(dbPath, tempDir, {
     name: 'server-callgrind',
     wrapper: callgrindCommand(files),
     nodeArgs,
@@ -212,6 +214,10 @@ export async function measureInstructions(
     );
     const fixture = await prepare(server.port);
     await checkFixture(server.port, fixture);
+    if (config.extraKeys > 0) {
+      progress(`adding ${config.extraKeys} API keys to the database`);
+      await seedApiKeys(dbPath, config.extraKeys);
+    }
     const all = rowSpecs(fixture);
     const base = all.filter(
       (spec) => spec.id === '1' || config.rows.includes(spec.id),
