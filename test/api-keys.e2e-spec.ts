@@ -9,8 +9,9 @@ import {
   createUser,
   login,
   sessionRequests,
+  USER_PASSWORD,
 } from './helpers/auth';
-import { FakeClock } from './helpers/fake-clock';
+import { FakeClock, iso } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 
@@ -32,7 +33,6 @@ const RECORD_FIELDS = [
 ];
 
 const maskOf = (key: string) => `${key.slice(0, 4)}********${key.slice(-4)}`;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('API keys', () => {
   let t: TestApp;
@@ -512,7 +512,7 @@ describe('API keys', () => {
         username: 'keyless',
         privileges: ['run_jobs'],
       });
-      plainUser = await login(t.server, 'keyless', 'user-password-1');
+      plainUser = await login(t.server, 'keyless', USER_PASSWORD);
       target = await createKey(t.server, admin, { title: 'target' });
     });
 

@@ -5,6 +5,7 @@ import {
   createKey,
   createUser,
   login,
+  USER_PASSWORD,
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
@@ -93,7 +94,7 @@ describe('credentials', () => {
       } else {
         const username = `user${index}`;
         await createUser(t.server, admin, { username });
-        const session = await login(t.server, username, 'user-password-1');
+        const session = await login(t.server, username, USER_PASSWORD);
         identities.push({ secret: session.sessionId, id: username });
       }
     }

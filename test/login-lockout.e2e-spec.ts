@@ -1,10 +1,9 @@
 import type { Response } from 'supertest';
-import { createUser, login, LoggedIn } from './helpers/auth';
+import { createUser, login, LoggedIn, USER_PASSWORD } from './helpers/auth';
 import { burst, retryAfterSeconds, statusCounts } from './helpers/burst';
 import { FakeClock } from './helpers/fake-clock';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-const PASSWORD = 'user-password-1';
 const WRONG = 'wrong-password-9';
 const START = Date.UTC(2031, 0, 1);
 
@@ -73,7 +72,7 @@ describe('login lockout (SPEC §4)', () => {
     const username = await freshUser();
     const ip = freshIp();
     await failThrice(username, ip);
-    const locked = await attempt(username, PASSWORD, ip);
+    const locked = await attempt(username, USER_PASSWORD, ip);
     expect(expectLockedOut(locked)).toBe(60);
     expectLockedOut(await attempt(username, WRONG, ip));
   });
@@ -83,10 +82,10 @@ describe('login lockout (SPEC §4)', () => {
     const ip = freshIp();
     await failThrice(username, ip);
     t.clock.advance(20_000);
-    const locked = await attempt(username, PASSWORD, ip);
+    const locked = await attempt(username, USER_PASSWORD, ip);
     expect(expectLockedOut(locked)).toBe(40);
     t.clock.advance(retryAfterSeconds(locked) * 1000);
-    expect((await attempt(username, PASSWORD, ip)).status).toBe(201);
+    expect((await attempt(username, USER_PASSWORD, ip)).status).toBe(201);
   });
 
   it('does not lock out another username from the same IP, nor the same username from another IP', async () => {
@@ -94,21 +93,21 @@ describe('login lockout (SPEC §4)', () => {
     const bob = await freshUser();
     const ip = freshIp();
     await failThrice(alice, ip);
-    expectLockedOut(await attempt(alice, PASSWORD, ip));
+    expectLockedOut(await attempt(alice, USER_PASSWORD, ip));
 
-    expect((await attempt(bob, PASSWORD, ip)).status).toBe(201);
-    expect((await attempt(alice, PASSWORD, freshIp())).status).toBe(201);
+    expect((await attempt(bob, USER_PASSWORD, ip)).status).toBe(201);
+    expect((await attempt(alice, USER_PASSWORD, freshIp())).status).toBe(201);
     // A wrong password elsewhere is an ordinary failure, not a lockout.
     expectFailed(await attempt(alice, WRONG, freshIp()));
     // And the locked pair stays locked.
-    expectLockedOut(await attempt(alice, PASSWORD, ip));
+    expectLockedOut(await attempt(alice, USER_PASSWORD, ip));
   });
 
   it('locks the username whatever its letter case, since usernames are case-insensitive', async () => {
     const username = await freshUser();
     const ip = freshIp();
     await failThrice(username, ip);
-    expectLockedOut(await attempt(username.toUpperCase(), PASSWORD, ip));
+    expectLockedOut(await attempt(username.toUpperCase(), USER_PASSWORD, ip));
   });
 
   it('lets the right password in once the window has passed, and counts afresh after it', async () => {
@@ -116,14 +115,14 @@ describe('login lockout (SPEC §4)', () => {
     const ip = freshIp();
     await failThrice(username, ip);
     t.clock.advance(59_000);
-    expectLockedOut(await attempt(username, PASSWORD, ip));
+    expectLockedOut(await attempt(username, USER_PASSWORD, ip));
     t.clock.advance(2000); // 61 s after the failures
-    const res = await attempt(username, PASSWORD, ip);
+    const res = await attempt(username, USER_PASSWORD, ip);
     expect(res.status).toBe(201);
     expect(res.body.user.username).toBe(username);
 
     await failThrice(username, ip);
-    expectLockedOut(await attempt(username, PASSWORD, ip));
+    expectLockedOut(await attempt(username, USER_PASSWORD, ip));
   });
 
   it('resets the failure count on a successful login', async () => {
@@ -131,10 +130,10 @@ describe('login lockout (SPEC §4)', () => {
     const ip = freshIp();
     expectFailed(await attempt(username, WRONG, ip));
     expectFailed(await attempt(username, WRONG, ip));
-    expect((await attempt(username, PASSWORD, ip)).status).toBe(201);
+    expect((await attempt(username, USER_PASSWORD, ip)).status).toBe(201);
     // Three more failures are allowed, not one.
     await failThrice(username, ip);
-    expectLockedOut(await attempt(username, PASSWORD, ip));
+    expectLockedOut(await attempt(username, USER_PASSWORD, ip));
   });
 
   it('locks out an unknown username the same way as a known one', async () => {
@@ -150,7 +149,7 @@ describe('login lockout (SPEC §4)', () => {
     expect(statusCounts(responses)).toEqual({ 401: 3, 429: 7 });
     responses.filter((r) => r.status === 401).forEach(expectFailed);
     responses.filter((r) => r.status === 429).forEach(expectLockedOut);
-    expectLockedOut(await attempt(username, PASSWORD, ip));
+    expectLockedOut(await attempt(username, USER_PASSWORD, ip));
   });
 
   it('lets exactly 3 of 10 simultaneous guesses at an unknown username through', async () => {
@@ -166,7 +165,9 @@ describe('login lockout (SPEC §4)', () => {
   it('does not lock out simultaneous logins with the right password, since none failed', async () => {
     const username = await freshUser();
     const ip = freshIp();
-    const responses = await burst(20, () => attempt(username, PASSWORD, ip));
+    const responses = await burst(20, () =>
+      attempt(username, USER_PASSWORD, ip),
+    );
     expect(statusCounts(responses)).toEqual({ 201: 20 });
   });
 

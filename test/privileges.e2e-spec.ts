@@ -4,13 +4,12 @@ import {
   createKey,
   createUser,
   login,
+  USER_PASSWORD,
 } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { SPEC_CATALOG } from './helpers/spec-catalog';
 import { TestApp, createTestApp } from './helpers/test-app';
-
-const PASSWORD = 'user-password-1';
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from './helpers/fake-clock';
 
 describe('privileges', () => {
   let t: TestApp;
@@ -29,7 +28,7 @@ describe('privileges', () => {
       categories: ['prod', 'staging'],
       groups: ['web'],
     });
-    plainUser = await login(t.server, 'alice', PASSWORD);
+    plainUser = await login(t.server, 'alice', USER_PASSWORD);
   });
   afterAll(() => t.close());
 
@@ -166,7 +165,7 @@ describe('privileges', () => {
         categories: ['prod'],
         groups: ['web'],
       });
-      const session = await login(t.server, 'scoped-admin', PASSWORD);
+      const session = await login(t.server, 'scoped-admin', USER_PASSWORD);
       const res = await t
         .http()
         .get('/api/me')
@@ -196,7 +195,7 @@ describe('privileges', () => {
 
     it('names a user without a full name by its username', async () => {
       await createUser(t.server, admin, { username: 'nameless' });
-      const session = await login(t.server, 'nameless', PASSWORD);
+      const session = await login(t.server, 'nameless', USER_PASSWORD);
       const res = await t
         .http()
         .get('/api/me')

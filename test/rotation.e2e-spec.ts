@@ -1,6 +1,12 @@
 import type { Response } from 'supertest';
 import { ApiKeyVerifier } from '../src/api-keys/api-key.verifier';
-import { createKey, createUser, login, LoggedIn } from './helpers/auth';
+import {
+  createKey,
+  createUser,
+  login,
+  LoggedIn,
+  USER_PASSWORD,
+} from './helpers/auth';
 import { burst, statusCounts } from './helpers/burst';
 import { FakeClock } from './helpers/fake-clock';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -399,7 +405,7 @@ describe('POST /api/keys/:id/rotate (SPEC §3)', () => {
         username: 'operator',
         privileges: ['edit_events'],
       });
-      const operator = await login(t.server, 'operator', 'user-password-1');
+      const operator = await login(t.server, 'operator', USER_PASSWORD);
       const created = await createKey(t.server, admin);
       const res = await t
         .http()

@@ -5,26 +5,16 @@ import {
   createUser,
   login,
   sessionRequests,
+  USER_PASSWORD,
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { SessionsService } from '../src/sessions/sessions.service';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
+import { USER_FIELDS } from './helpers/spec-catalog';
+import { iso } from './helpers/fake-clock';
 
-const USER_FIELDS = [
-  'active',
-  'categories',
-  'created_at',
-  'full_name',
-  'groups',
-  'privileges',
-  'updated_at',
-  'username',
-];
-const PASSWORD = 'user-password-1';
 // Failed logins are part of these tests; lockout is tested elsewhere.
 const NO_LOCKOUT = { LOGIN_MAX_FAILURES: '1000000' };
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function setCookies(res: Response): string[] {
   return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -178,19 +168,22 @@ describe('sessions', () => {
 
     it('is case-sensitive about the password', async () => {
       expectProblem(
-        await loginAs('known', PASSWORD.toUpperCase()),
+        await loginAs('known', USER_PASSWORD.toUpperCase()),
         401,
         'login_failed',
       );
     });
 
     it.each<[string, unknown]>([
-      ['no username', { password: PASSWORD }],
+      ['no username', { password: USER_PASSWORD }],
       ['no password', { username: 'known' }],
       ['an empty body', {}],
-      ['an empty username', { username: '', password: PASSWORD }],
+      ['an empty username', { username: '', password: USER_PASSWORD }],
       ['an empty password', { username: 'known', password: '' }],
-      ['a username that is not a string', { username: 7, password: PASSWORD }],
+      [
+        'a username that is not a string',
+        { username: 7, password: USER_PASSWORD },
+      ],
       [
         'a password that is not a string',
         { username: 'known', password: ['x'] },
@@ -201,7 +194,7 @@ describe('sessions', () => {
       ],
       [
         'an unknown property',
-        { username: 'known', password: PASSWORD, otp: '1' },
+        { username: 'known', password: USER_PASSWORD, otp: '1' },
       ],
     ])('returns 400 validation_failed for %s', async (_name, body) => {
       const res = await t
@@ -436,7 +429,7 @@ describe('sessions', () => {
     }> {
       const username = `person${++seq}`;
       await createUser(t.server, admin, { username });
-      const session = await login(t.server, username, PASSWORD);
+      const session = await login(t.server, username, USER_PASSWORD);
       await meWith(session.sessionId).expect(200);
       return { username, session };
     }
@@ -466,7 +459,7 @@ describe('sessions', () => {
         .send({ active: true })
         .expect(200);
       expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
-      const fresh = await login(t.server, username, PASSWORD);
+      const fresh = await login(t.server, username, USER_PASSWORD);
       await meWith(fresh.sessionId).expect(200);
     });
 
@@ -476,7 +469,7 @@ describe('sessions', () => {
         .patch(`/api/users/${username}`)
         .send({ active: false })
         .expect(200);
-      const res = await loginAs(username, PASSWORD);
+      const res = await loginAs(username, USER_PASSWORD);
       expectProblem(res, 401, 'account_disabled');
       expect(
         setCookies(res).filter((c) => c.startsWith('session_id=')),
@@ -503,7 +496,11 @@ describe('sessions', () => {
         .send({ password: 'brand-new-password' })
         .expect(200);
       expectProblem(await meWith(session.sessionId), 401, 'invalid_session');
-      expectProblem(await loginAs(username, PASSWORD), 401, 'login_failed');
+      expectProblem(
+        await loginAs(username, USER_PASSWORD),
+        401,
+        'login_failed',
+      );
       await loginAs(username, 'brand-new-password').expect(201);
     });
 

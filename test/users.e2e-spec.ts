@@ -4,22 +4,12 @@ import {
   createUser,
   login,
   sessionRequests,
+  USER_PASSWORD,
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
-
-const USER_FIELDS = [
-  'active',
-  'categories',
-  'created_at',
-  'full_name',
-  'groups',
-  'privileges',
-  'updated_at',
-  'username',
-];
-const PASSWORD = 'user-password-1';
-const iso = (ms: number) => new Date(ms).toISOString();
+import { USER_FIELDS } from './helpers/spec-catalog';
+import { iso } from './helpers/fake-clock';
 
 describe('users', () => {
   let t: TestApp;
@@ -44,7 +34,7 @@ describe('users', () => {
     it('POST returns 201 and the user, exactly its public fields', async () => {
       const res = await asAdmin.post('/api/users').send({
         username: 'crud1',
-        password: PASSWORD,
+        password: USER_PASSWORD,
         full_name: 'Crud One',
         privileges: ['run_jobs'],
         categories: ['prod'],
@@ -67,7 +57,7 @@ describe('users', () => {
     it('POST fills the defaults: no name, active, no privileges, unrestricted', async () => {
       const res = await asAdmin
         .post('/api/users')
-        .send({ username: 'crud2', password: PASSWORD })
+        .send({ username: 'crud2', password: USER_PASSWORD })
         .expect(201);
       expect(res.body).toMatchObject({
         full_name: '',
@@ -132,7 +122,7 @@ describe('users', () => {
 
     it('PATCH can change the username', async () => {
       await createUser(t.server, admin, { username: 'oldname' });
-      const session = await login(t.server, 'oldname', PASSWORD);
+      const session = await login(t.server, 'oldname', USER_PASSWORD);
       const res = await asAdmin
         .patch('/api/users/oldname')
         .send({ username: 'newname' })
@@ -168,7 +158,7 @@ describe('users', () => {
         await t
           .http()
           .post('/api/sessions')
-          .send({ username: 'crud5', password: PASSWORD }),
+          .send({ username: 'crud5', password: USER_PASSWORD }),
         401,
         'login_failed',
       );
@@ -192,7 +182,7 @@ describe('users', () => {
       async (username) => {
         await asAdmin
           .post('/api/users')
-          .send({ username, password: PASSWORD })
+          .send({ username, password: USER_PASSWORD })
           .expect(201);
       },
     );
@@ -211,13 +201,15 @@ describe('users', () => {
     ])('refuses one %s with 400 validation_failed', async (_name, username) => {
       const res = await asAdmin
         .post('/api/users')
-        .send({ username, password: PASSWORD });
+        .send({ username, password: USER_PASSWORD });
       expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('username');
     });
 
     it('refuses a missing username', async () => {
-      const res = await asAdmin.post('/api/users').send({ password: PASSWORD });
+      const res = await asAdmin
+        .post('/api/users')
+        .send({ password: USER_PASSWORD });
       expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain('username');
     });
@@ -234,7 +226,9 @@ describe('users', () => {
       it('creating "Dave" and "dave" at once: one 201, one 409 conflict', async () => {
         const results = await Promise.all(
           ['Dave', 'dave'].map((username) =>
-            asAdmin.post('/api/users').send({ username, password: PASSWORD }),
+            asAdmin
+              .post('/api/users')
+              .send({ username, password: USER_PASSWORD }),
           ),
         );
         expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -252,14 +246,14 @@ describe('users', () => {
       it('creating "Alice" after "alice" returns 409 conflict', async () => {
         const res = await asAdmin
           .post('/api/users')
-          .send({ username: 'Alice', password: PASSWORD });
+          .send({ username: 'Alice', password: USER_PASSWORD });
         expectProblem(res, 409, 'conflict');
       });
 
       it('creating "alice" again returns 409 conflict', async () => {
         const res = await asAdmin
           .post('/api/users')
-          .send({ username: 'alice', password: PASSWORD });
+          .send({ username: 'alice', password: USER_PASSWORD });
         expectProblem(res, 409, 'conflict');
       });
 
@@ -325,7 +319,7 @@ describe('users', () => {
         .patch('/api/users/pwpatch')
         .send({ password: 'short' });
       expectProblem(res, 400, 'validation_failed');
-      await login(t.server, 'pwpatch', PASSWORD);
+      await login(t.server, 'pwpatch', USER_PASSWORD);
     });
   });
 
@@ -339,15 +333,17 @@ describe('users', () => {
     ])('POST refuses %s with 400', async (_name, extra, field) => {
       const res = await asAdmin
         .post('/api/users')
-        .send({ username: 'val', password: PASSWORD, ...extra });
+        .send({ username: 'val', password: USER_PASSWORD, ...extra });
       expectProblem(res, 400, 'validation_failed');
       expect(fieldsOf(res)).toContain(field);
     });
 
     it('names the unknown privilege', async () => {
-      const res = await asAdmin
-        .post('/api/users')
-        .send({ username: 'val', password: PASSWORD, privileges: ['fly'] });
+      const res = await asAdmin.post('/api/users').send({
+        username: 'val',
+        password: USER_PASSWORD,
+        privileges: ['fly'],
+      });
       expect(JSON.stringify(res.body.errors)).toContain('fly');
     });
 
@@ -372,7 +368,7 @@ describe('users', () => {
         expect((await asAdmin.get(`/api/users/${username}`)).body).toEqual(
           created,
         );
-        await login(t.server, username, PASSWORD);
+        await login(t.server, username, USER_PASSWORD);
       },
     );
   });
@@ -386,7 +382,7 @@ describe('users', () => {
         username: 'plain',
         privileges: ['run_jobs', 'create_events'],
       });
-      plainUser = await login(t.server, 'plain', PASSWORD);
+      plainUser = await login(t.server, 'plain', USER_PASSWORD);
       plainKeySecret = (
         await createKey(t.server, admin, { privileges: ['run_jobs'] })
       ).key;
@@ -406,7 +402,11 @@ describe('users', () => {
         const res = await (t.http() as any)
           [verb](path)
           .set('X-Session-ID', plainUser.sessionId)
-          .send({ username: 'x', password: PASSWORD, privileges: ['admin'] });
+          .send({
+            username: 'x',
+            password: USER_PASSWORD,
+            privileges: ['admin'],
+          });
         const body = expectProblem(res, 403, 'missing_privilege');
         expect(body.missing_privileges).toEqual(['admin']);
       },
@@ -418,7 +418,7 @@ describe('users', () => {
         const res = await (t.http() as any)
           [verb](path)
           .set('X-API-Key', plainKeySecret)
-          .send({ username: 'x', password: PASSWORD });
+          .send({ username: 'x', password: USER_PASSWORD });
         expectProblem(res, 403, 'missing_privilege');
       },
     );
@@ -433,7 +433,7 @@ describe('users', () => {
   describe("changes show on the user's next request", () => {
     it('privileges, categories, groups and name in GET /api/me', async () => {
       await createUser(t.server, admin, { username: 'watched' });
-      const session = await login(t.server, 'watched', PASSWORD);
+      const session = await login(t.server, 'watched', USER_PASSWORD);
       const me = () =>
         t.http().get('/api/me').set('X-Session-ID', session.sessionId);
       expect((await me().expect(200)).body).toMatchObject({
@@ -461,7 +461,7 @@ describe('users', () => {
 
     it('granting and revoking admin', async () => {
       await createUser(t.server, admin, { username: 'promoted' });
-      const session = await login(t.server, 'promoted', PASSWORD);
+      const session = await login(t.server, 'promoted', USER_PASSWORD);
       const list = () =>
         t.http().get('/api/users').set('X-Session-ID', session.sessionId);
       expectProblem(await list(), 403, 'missing_privilege');
@@ -557,7 +557,7 @@ describe('the last active admin', () => {
       username: 'second',
       privileges: ['admin'],
     });
-    const second = await login(t.server, 'second', 'user-password-1');
+    const second = await login(t.server, 'second', USER_PASSWORD);
 
     await as(second)
       .patch('/api/users/admin')
@@ -604,8 +604,8 @@ describe('the last active admin', () => {
       await createUser(t.server, current, { username, privileges: ['admin'] });
     }
     // Only the twins stay active admins.
-    const a = await login(t.server, 'twin-a', 'user-password-1');
-    const b = await login(t.server, 'twin-b', 'user-password-1');
+    const a = await login(t.server, 'twin-a', USER_PASSWORD);
+    const b = await login(t.server, 'twin-b', USER_PASSWORD);
     await as(a).patch('/api/users/admin').send({ active: false }).expect(200);
     const results = await Promise.all([
       as(a).patch('/api/users/twin-b').send({ active: false }),

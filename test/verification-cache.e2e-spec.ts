@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ApiKeyVerifier } from '../src/api-keys/api-key.verifier';
 import { SessionVerifier } from '../src/sessions/session.verifier';
-import { createKey, createUser, login, LoggedIn } from './helpers/auth';
+import {
+  createKey,
+  createUser,
+  login,
+  LoggedIn,
+  USER_PASSWORD,
+} from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
 import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -183,7 +189,7 @@ describe('verification cache', () => {
           [method]('/api/users/cached')
           .set('X-Session-ID', admin.sessionId)
           .send(body);
-      const session = await login(t.server, 'cached', 'user-password-1');
+      const session = await login(t.server, 'cached', USER_PASSWORD);
       const post = () =>
         request(t.server)
           .post('/api/tickets')
@@ -202,7 +208,7 @@ describe('verification cache', () => {
       await asAdmin('patch', { active: true }).expect(200);
       expect((await post()).body.code).toBe('invalid_session');
 
-      const second = await login(t.server, 'cached', 'user-password-1');
+      const second = await login(t.server, 'cached', USER_PASSWORD);
       await me('X-Session-ID', second.sessionId).expect(200);
       await request(t.server)
         .delete('/api/sessions/current')
@@ -212,7 +218,7 @@ describe('verification cache', () => {
         'invalid_session',
       );
 
-      const third = await login(t.server, 'cached', 'user-password-1');
+      const third = await login(t.server, 'cached', USER_PASSWORD);
       await me('X-Session-ID', third.sessionId).expect(200);
       await asAdmin('delete').expect(204);
       expect((await me('X-Session-ID', third.sessionId)).body.code).toBe(

@@ -2,6 +2,9 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { ADMIN_PASSWORD } from './test-app';
 
+/** The password createUser gives a user unless the body names another. */
+export const USER_PASSWORD = 'user-password-1';
+
 export interface LoggedIn {
   sessionId: string;
   csrfToken: string;
@@ -55,7 +58,7 @@ export async function createUser(
   const res = await request(server)
     .post('/api/users')
     .set('X-Session-ID', admin.sessionId)
-    .send({ password: 'user-password-1', ...body })
+    .send({ password: USER_PASSWORD, ...body })
     .expect(201);
   return res.body;
 }

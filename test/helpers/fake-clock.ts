@@ -18,3 +18,6 @@ export class FakeClock extends Clock {
     this.advance(seconds * 1000);
   }
 }
+
+/** A clock reading (ms) as the API writes timestamps. */
+export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -28,3 +28,15 @@ export const SPEC_CATALOG: readonly string[] = [
   'send_emails',
   'bulk_export',
 ];
+
+/** The fields of a user in every response (SPEC §4), sorted. */
+export const USER_FIELDS: readonly string[] = [
+  'active',
+  'categories',
+  'created_at',
+  'full_name',
+  'groups',
+  'privileges',
+  'updated_at',
+  'username',
+];
