@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fixture, checkFixture, prepare } from './bench/api';
+import { Fixture, prepare } from './bench/api';
 import {
   BenchConfig,
   ROOT,
@@ -53,7 +53,7 @@ import {
   targets,
   targetsTable,
 } from './bench/report';
-import { measureRows, rowSpecs } from './bench/rows';
+import { checkFixture, measureRows, rowSpecs } from './bench/rows';
 import { copyDatabase, seedApiKeys, seedEvents } from './bench/seed';
 
 /**

@@ -29,7 +29,7 @@ export async function call<T = unknown>(
   };
 }
 
-async function expectStatus<T>(
+export async function expectStatus<T>(
   reply: Promise<Reply<T>>,
   status: number,
   what: string,
@@ -169,48 +169,4 @@ export async function prepare(port: number): Promise<Fixture> {
     }),
     unknownKey: randomKey(),
   };
-}
-
-/**
- * One request of each kind, checked, before anything is measured; the events
- * list only when events were seeded (`expectedEvents`).
- */
-export async function checkFixture(
-  port: number,
-  fixture: Fixture,
-  expectedEvents?: number,
-): Promise<void> {
-  await expectStatus(
-    call(port, 'GET', '/api/me', { 'x-api-key': fixture.apiKey }),
-    200,
-    'me with key',
-  );
-  await expectStatus(
-    call(port, 'GET', '/api/me', { 'x-session-id': fixture.sessionId }),
-    200,
-    'me with session',
-  );
-  await expectStatus(
-    call(port, 'GET', '/api/me', { 'x-api-key': fixture.unknownKey }),
-    401,
-    'me with unknown key',
-  );
-  await expectStatus(
-    call(port, 'GET', '/api/me', { 'x-api-key': fixture.rateLimitedKey }),
-    200,
-    'me with rate-limited key',
-  );
-  if (expectedEvents === undefined) return;
-  const events = await expectStatus(
-    call<{ items: unknown[]; total: number }>(port, 'GET', '/api/events', {
-      'x-api-key': fixture.categoryKey,
-    }),
-    200,
-    'events with category key',
-  );
-  if (events.total !== expectedEvents || events.items.length !== 100) {
-    throw new Error(
-      `events: expected total ${expectedEvents} and a page of 100, got ${events.total} and ${events.items.length}`,
-    );
-  }
 }

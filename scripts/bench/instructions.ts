@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type autocannon from 'autocannon';
-import { checkFixture, prepare } from './api';
+import { prepare } from './api';
 import {
   CallgrindControl,
   Category,
@@ -24,7 +24,7 @@ import {
   sum,
 } from './load';
 import { startServer, stop } from './processes';
-import { inRounds, rowSpecs, warnUnexpected } from './rows';
+import { checkFixture, inRounds, rowSpecs, warnUnexpected } from './rows';
 import { seedApiKeys } from './seed';
 
 /** Row 1 measured a second time in every round: the A/A comparison. */

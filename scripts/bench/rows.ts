@@ -1,4 +1,4 @@
-import { type Fixture, randomKey } from './api';
+import { type Fixture, call, expectStatus, randomKey } from './api';
 import { BenchConfig, progress } from './config';
 import {
   LoadOptions,
@@ -72,6 +72,39 @@ export function rowSpecs(f: Fixture): RowSpec[] {
       extra: true,
     },
   ];
+}
+
+/**
+ * One request of each credential row (status as the row expects), checked
+ * before anything is measured; the events list only when events were seeded
+ * (`expectedEvents`).
+ */
+export async function checkFixture(
+  port: number,
+  fixture: Fixture,
+  expectedEvents?: number,
+): Promise<void> {
+  for (const row of rowSpecs(fixture)) {
+    if (row.path !== '/api/me' || !row.headers) continue;
+    await expectStatus(
+      call(port, 'GET', row.path, row.headers),
+      row.expectStatus,
+      row.label,
+    );
+  }
+  if (expectedEvents === undefined) return;
+  const events = await expectStatus(
+    call<{ items: unknown[]; total: number }>(port, 'GET', '/api/events', {
+      'x-api-key': fixture.categoryKey,
+    }),
+    200,
+    'events with category key',
+  );
+  if (events.total !== expectedEvents || events.items.length !== 100) {
+    throw new Error(
+      `events: expected total ${expectedEvents} and a page of 100, got ${events.total} and ${events.items.length}`,
+    );
+  }
 }
 
 /** Unmeasured load on every row in turn. */
