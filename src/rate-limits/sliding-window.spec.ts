@@ -1,18 +1,7 @@
+import { prng } from '../../test/helpers/prng';
 import { SlidingWindow } from './sliding-window';
 
 const WINDOW = 1000;
-
-/** A small seeded PRNG (mulberry32), so a failing property run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hits(
   window: SlidingWindow,

@@ -53,15 +53,7 @@ export class References {
     for (const other of this.definitions) {
       for (const reference of other.references) {
         if (reference.target !== definition.name) continue;
-        const query = manager.createQueryBuilder(other.entity, 'r');
-        const column = `r.${reference.property}`;
-        query.where(
-          reference.many
-            ? `EXISTS (SELECT 1 FROM json_each(${column}) AS v WHERE v.value = :id)`
-            : `${column} = :id`,
-          { id },
-        );
-        if (await query.getExists()) {
+        if (await isNamed(manager, other, reference, id)) {
           throw AppError.conflict(
             `The ${definition.noun} "${id}" is still used by ${other.name}; change or delete them first.`,
           );
@@ -75,6 +67,37 @@ export class References {
     if (!target) throw new Error(`no resource ${name}`);
     return target.entity as new () => RecordBase;
   }
+}
+
+/**
+ * Whether any record of `definition` names `id` in `reference`: the one place
+ * that knows how a list of ids is stored and searched (a JSON array, json_each
+ * on SQLite; another dialect adds its form here).
+ *
+ * Not TypeORM's getExists(): it wraps the condition in a second EXISTS, and
+ * SQLite 3.52's EXISTS-to-join rewrite then stops scanning the outer table
+ * after its first row, so a group named only by a later record looked free
+ * (409 answered 204). A plain `SELECT … LIMIT 1` has no such nesting.
+ */
+async function isNamed(
+  manager: EntityManager,
+  definition: ResourceDefinition,
+  reference: Reference,
+  id: string,
+): Promise<boolean> {
+  const column = `r.${reference.property}`;
+  const row: unknown = await manager
+    .createQueryBuilder(definition.entity, 'r')
+    .select('1', 'named')
+    .where(
+      reference.many
+        ? `EXISTS (SELECT 1 FROM json_each(${column}) AS v WHERE v.value = :id)`
+        : `${column} = :id`,
+      { id },
+    )
+    .limit(1)
+    .getRawOne();
+  return row !== undefined;
 }
 
 function idsOf(reference: Reference, value: unknown): string[] {
