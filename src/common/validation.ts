@@ -7,9 +7,6 @@ import {
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
   IsInt,
   IsString,
   Length,
@@ -21,8 +18,9 @@ import {
   ValidationOptions,
   registerDecorator,
 } from 'class-validator';
-import { isPrivilege } from '../auth/privileges';
+import { PRIVILEGE_IDS, isPrivilege } from '../auth/privileges';
 import { AppError, FieldError } from './app-error';
+import { BoundedList, ListRule, oversizedLists, quoted } from './bounded-list';
 
 /**
  * The global pipe: strips nothing silently (unknown properties are a 400), turns
@@ -51,6 +49,13 @@ export class AppValidationPipe extends ValidationPipe {
       (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
       throw AppError.invalidField('body', 'must be a JSON object');
+    }
+    if (validated && typeof value === 'object' && value !== null) {
+      const oversized = oversizedLists(
+        metadata.metatype as new () => object,
+        value as Record<string, unknown>,
+      );
+      if (oversized.length > 0) throw AppError.validation(oversized);
     }
     return (await super.transform(value, metadata)) as unknown;
   }
@@ -117,46 +122,27 @@ export interface Page<T> {
 /** Ids of categories and groups, chosen by their creator (SPEC §9). */
 export const SCOPE_ID = /^[a-z0-9_-]{1,64}$/;
 
-/** A list of category or group ids: at most 1000, each of the id form, no duplicates. */
+/** Category, group (and role) ids of a body: at most 1000, each of the id form, no duplicates. */
+export const ID_LIST: ListRule = {
+  max: 1000,
+  isItem: (item) => typeof item === 'string' && SCOPE_ID.test(item),
+  describeInvalid: (invalid) =>
+    `must hold ids of 1-64 characters of [a-z0-9_-], not ${quoted(invalid)}`,
+};
+
+/** Privilege ids from the catalog: at most the catalog's size; unknown ids are named. */
+export const PRIVILEGE_LIST: ListRule = {
+  max: PRIVILEGE_IDS.length,
+  isItem: isPrivilege,
+  describeInvalid: (invalid) => `unknown privileges: ${quoted(invalid)}`,
+};
+
 export function IdList(): PropertyDecorator {
-  return applyDecorators(
-    IsArray(),
-    ArrayMaxSize(1000),
-    ArrayUnique(),
-    IsString({ each: true }),
-    Matches(SCOPE_ID, {
-      each: true,
-      message: '$property must hold ids of 1-64 characters of [a-z0-9_-]',
-    }),
-  );
+  return BoundedList(ID_LIST);
 }
 
-/** A list of privilege ids from the catalog; unknown ids are named in the error. */
 export function PrivilegeList(): PropertyDecorator {
-  return applyDecorators(
-    IsArray(),
-    ArrayUnique(),
-    (target: object, propertyName: string | symbol) =>
-      registerDecorator({
-        name: 'privilegeList',
-        target: target.constructor,
-        propertyName: propertyName as string,
-        options: {
-          message: (args) =>
-            `unknown privileges: ${unknownPrivileges(args.value).join(', ')}`,
-        },
-        validator: {
-          validate: (value) => unknownPrivileges(value).length === 0,
-        },
-      }),
-  );
-}
-
-function unknownPrivileges(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((item) => !isPrivilege(item))
-    .map((item) => JSON.stringify(item));
+  return BoundedList(PRIVILEGE_LIST);
 }
 
 /** A display title: 1–100 characters, no `<` or `>`. */
