@@ -10,6 +10,7 @@ import {
   login,
   sessionRequests,
   USER_PASSWORD,
+  seedScope,
 } from './helpers/auth';
 import { FakeClock, iso } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
@@ -28,6 +29,7 @@ const RECORD_FIELDS = [
   'mask',
   'max_per_sec',
   'privileges',
+  'roles',
   'title',
   'updated_at',
 ];
@@ -41,6 +43,7 @@ describe('API keys', () => {
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_MAX_FAILURES: '1000' });
     admin = await login(t.server);
+    await seedScope(t.server, admin, ['prod'], ['web', 'db']);
   });
   afterAll(() => t.close());
 

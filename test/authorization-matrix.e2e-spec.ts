@@ -30,9 +30,13 @@ const CALLERS: Caller[] = [
   'user',
 ];
 const ALL_BUT_ADMIN = PRIVILEGE_IDS.filter((p) => p !== 'admin');
-/** The category-restricted key may use these categories, the group-restricted key these groups. */
-const CATEGORY_SCOPE = ['prod', 'scratch'];
-const GROUP_SCOPE = ['web', 'scratch-g'];
+/**
+ * The category-restricted key may use these categories, the group-restricted
+ * key these groups. They exist and are named by keys, so they cannot be
+ * deleted (SPEC §15): deleting one is a 409 past the guards.
+ */
+const CATEGORY_SCOPE = ['prod'];
+const GROUP_SCOPE = ['web'];
 
 interface Row {
   route: string;
@@ -97,11 +101,6 @@ class Fixtures {
     return { id };
   }
 
-  async absent(kind: 'categories' | 'groups', id: string) {
-    await this.delete(`/api/${kind}/${id}`);
-    return { id };
-  }
-
   async event(category: string, targets: string[]) {
     const body = await this.post('/api/events', {
       title: 'e',
@@ -124,6 +123,12 @@ class Fixtures {
   async ticket(category: string | null) {
     const body = await this.post('/api/tickets', { subject: 't', category });
     return { id: body.id as string };
+  }
+
+  async role(body: Record<string, unknown> = {}) {
+    const id = this.fresh('role');
+    await this.post('/api/roles', { id, title: id, ...body });
+    return { id };
   }
 
   async key() {
@@ -232,10 +237,9 @@ const ROWS: Row[] = [
   },
   {
     route: 'POST /api/categories',
-    label: 'in scope',
-    prepare: (f) => f.absent('categories', 'scratch'),
-    body: (p) => ({ id: p.id, title: 'Scratch' }),
-    expect: write(201),
+    label: 'in scope, an id that exists',
+    body: () => ({ id: 'prod', title: 'Again' }),
+    expect: write(409),
   },
   {
     route: 'POST /api/categories',
@@ -247,7 +251,7 @@ const ROWS: Row[] = [
   {
     route: 'PATCH /api/categories/:id',
     label: 'in scope',
-    prepare: (f) => f.ensure('categories', 'scratch'),
+    prepare: () => Promise.resolve({ id: 'prod' }),
     body: () => ({ title: 'Renamed' }),
     expect: write(200),
   },
@@ -260,9 +264,9 @@ const ROWS: Row[] = [
   },
   {
     route: 'DELETE /api/categories/:id',
-    label: 'in scope',
-    prepare: (f) => f.ensure('categories', 'scratch'),
-    expect: write(204),
+    label: 'in scope, named by keys',
+    prepare: () => Promise.resolve({ id: 'prod' }),
+    expect: write(409),
   },
   {
     route: 'DELETE /api/categories/:id',
@@ -281,10 +285,9 @@ const ROWS: Row[] = [
   },
   {
     route: 'POST /api/groups',
-    label: 'in scope',
-    prepare: (f) => f.absent('groups', 'scratch-g'),
-    body: (p) => ({ id: p.id, title: 'Scratch' }),
-    expect: write(201),
+    label: 'in scope, an id that exists',
+    body: () => ({ id: 'web', title: 'Again' }),
+    expect: write(409),
   },
   {
     route: 'POST /api/groups',
@@ -295,9 +298,15 @@ const ROWS: Row[] = [
   },
   {
     route: 'PATCH /api/groups/:id',
-    prepare: (f) => f.ensure('groups', 'scratch-g'),
-    body: () => ({ hostname_match: '^scratch' }),
+    prepare: () => Promise.resolve({ id: 'web' }),
+    body: () => ({ hostname_match: '^web' }),
     expect: write(200),
+  },
+  {
+    route: 'DELETE /api/groups/:id',
+    label: 'in scope, named by keys',
+    prepare: () => Promise.resolve({ id: 'web' }),
+    expect: write(409),
   },
   {
     route: 'DELETE /api/groups/:id',
@@ -465,6 +474,69 @@ const ROWS: Row[] = [
       expect: write(204),
     },
   ]),
+
+  // Roles: anyone reads; writers grant only what they hold, within their scope
+  { route: 'GET /api/roles', expect: READ },
+  {
+    route: 'GET /api/roles/:id',
+    prepare: (f) => f.role({ privileges: ['admin'] }),
+    expect: READ,
+  },
+  {
+    route: 'POST /api/roles',
+    label: "within every caller's scope",
+    prepare: (f) => Promise.resolve({ id: f.fresh('new-role') }),
+    body: (p) => ({
+      id: p.id,
+      title: 'R',
+      privileges: ['run_jobs'],
+      categories: ['prod'],
+      groups: ['web'],
+    }),
+    expect: write(201),
+  },
+  {
+    route: 'POST /api/roles',
+    label: 'unrestricted on categories and groups',
+    prepare: (f) => Promise.resolve({ id: f.fresh('new-role') }),
+    body: (p) => ({ id: p.id, title: 'R', privileges: ['run_jobs'] }),
+    expect: write(201, 's', 's'),
+  },
+  {
+    route: 'POST /api/roles',
+    label: 'granting admin',
+    prepare: (f) => Promise.resolve({ id: f.fresh('new-role') }),
+    body: (p) => ({ id: p.id, title: 'R', privileges: ['admin'] }),
+    expect: admin(201),
+  },
+  {
+    route: 'PATCH /api/roles/:id',
+    prepare: (f) =>
+      f.role({
+        privileges: ['run_jobs'],
+        categories: ['prod'],
+        groups: ['web'],
+      }),
+    body: () => ({ title: 'Renamed' }),
+    expect: write(200),
+  },
+  {
+    route: 'PATCH /api/roles/:id',
+    label: 'a role granting admin',
+    prepare: (f) => f.role({ privileges: ['admin'] }),
+    body: () => ({ title: 'Renamed' }),
+    expect: admin(200),
+  },
+  {
+    route: 'DELETE /api/roles/:id',
+    prepare: (f) =>
+      f.role({
+        privileges: ['run_jobs'],
+        categories: ['prod'],
+        groups: ['web'],
+      }),
+    expect: write(204),
+  },
 
   // Tickets: a category that may be null
   { route: 'GET /api/tickets', expect: READ },

@@ -29,13 +29,16 @@ describe('bounded work per request (SPEC §8)', () => {
   describe('every list in every DTO', () => {
     const lists = allRules().filter((rule) => rule.name === 'boundedList');
 
-    it('covers the lists of keys, users, events, monitors and alerts', () => {
+    it('covers the lists of keys, users, roles, events, monitors and alerts', () => {
       const names = lists.map((r) => `${className(r)}.${r.propertyName}`);
       expect(names).toEqual(
         expect.arrayContaining([
-          'GrantsDto.privileges',
-          'GrantsDto.categories',
-          'GrantsDto.groups',
+          'RightsDto.privileges',
+          'RightsDto.categories',
+          'RightsDto.groups',
+          'GrantsDto.roles',
+          'PartialCreateApiKeyDto.roles',
+          'OmitClassType.privileges',
           'PartialCreateApiKeyDto.privileges',
           'PartialCreateUserDto.groups',
           'CreateEventDto.targets',

@@ -5,6 +5,7 @@ import {
   createUser,
   login,
   USER_PASSWORD,
+  seedScope,
 } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { SPEC_CATALOG } from './helpers/spec-catalog';
@@ -20,6 +21,7 @@ describe('privileges', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await login(t.server);
+    await seedScope(t.server, admin, ['prod', 'staging'], ['web', 'db']);
     bareKey = await createKey(t.server, admin, { title: 'CI deploy' });
     await createUser(t.server, admin, {
       username: 'alice',
@@ -145,6 +147,7 @@ describe('privileges', () => {
         'id',
         'name',
         'privileges',
+        'roles',
         'type',
       ]);
       expect(res.body).toMatchObject({
@@ -189,6 +192,7 @@ describe('privileges', () => {
         privileges: ['create_events', 'run_jobs'],
         categories: ['prod', 'staging'],
         groups: ['web'],
+        roles: [],
         expires_at: iso(t.clock.now() + 1800_000),
       });
     });
@@ -226,6 +230,7 @@ describe('privileges', () => {
         privileges: ['run_jobs', 'abort_jobs'],
         categories: ['prod'],
         groups: ['db'],
+        roles: [],
         expires_at: expiresAt,
         max_per_sec: 1000,
       });
@@ -244,6 +249,7 @@ describe('privileges', () => {
         privileges: [],
         categories: [],
         groups: [],
+        roles: [],
         expires_at: null,
         max_per_sec: 0,
       });

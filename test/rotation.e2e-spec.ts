@@ -6,6 +6,7 @@ import {
   login,
   LoggedIn,
   USER_PASSWORD,
+  seedScope,
 } from './helpers/auth';
 import { burst, statusCounts } from './helpers/burst';
 import { FakeClock } from './helpers/fake-clock';
@@ -22,6 +23,7 @@ const RECORD_FIELDS = [
   'privileges',
   'categories',
   'groups',
+  'roles',
   'max_per_sec',
   'expires_at',
   'created_at',
@@ -37,6 +39,7 @@ describe('POST /api/keys/:id/rotate (SPEC §3)', () => {
   beforeAll(async () => {
     t = await createTestApp({}, new FakeClock(START));
     admin = await login(t.server);
+    await seedScope(t.server, admin, ['prod'], ['web-1', 'web-2']);
   });
   afterAll(() => t.close());
 

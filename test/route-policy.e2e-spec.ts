@@ -81,6 +81,13 @@ const EXPECTED_ROUTES: string[] = [
   'GET /api/tickets/:id → authenticated',
   'PATCH /api/tickets/:id → privileges:edit_tickets',
 
+  // roles
+  'GET /api/roles → authenticated',
+  'POST /api/roles → privileges:create_roles',
+  'DELETE /api/roles/:id → privileges:delete_roles',
+  'GET /api/roles/:id → authenticated',
+  'PATCH /api/roles/:id → privileges:edit_roles',
+
   // jobs
   'GET /api/jobs → authenticated',
   'DELETE /api/jobs/:id → privileges:delete_jobs',

@@ -5,6 +5,7 @@ import {
   login,
   sessionRequests,
   USER_PASSWORD,
+  seedScope,
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
@@ -18,6 +19,7 @@ describe('users', () => {
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_MAX_FAILURES: '1000' });
     admin = await login(t.server);
+    await seedScope(t.server, admin, ['prod'], ['web', 'db']);
   });
   afterAll(() => t.close());
 
@@ -49,6 +51,7 @@ describe('users', () => {
         privileges: ['run_jobs'],
         categories: ['prod'],
         groups: ['web'],
+        roles: [],
         created_at: iso(t.clock.now()),
         updated_at: iso(t.clock.now()),
       });

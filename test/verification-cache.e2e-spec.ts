@@ -10,6 +10,7 @@ import {
   login,
   LoggedIn,
   USER_PASSWORD,
+  seedScope,
 } from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
 import { SqlSpy } from './helpers/sql-spy';
@@ -31,6 +32,7 @@ describe('verification cache', () => {
       ACTIVITY_FLUSH_INTERVAL: '60',
     });
     admin = await login(t.server);
+    await seedScope(t.server, admin, ['dev'], []);
   });
   beforeEach(() => (sql = new SqlSpy()));
   afterEach(() => sql.restore());

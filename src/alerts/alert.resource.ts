@@ -1,7 +1,7 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { Optional, Text } from '../common/validation';
 import { GroupWatchDto } from '../resources/shared.dto';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { Alert } from './alert.entity';
 
 export class CreateAlertDto extends GroupWatchDto {
@@ -14,7 +14,7 @@ export class UpdateAlertDto extends PartialType(CreateAlertDto, {
   skipNullProperties: false,
 }) {}
 
-export const ALERTS: ResourceDefinition<Alert> = {
+export const ALERTS: CrudResource<Alert> = {
   name: 'alerts',
   noun: 'alert',
   entity: Alert,

@@ -62,6 +62,7 @@ export interface ApiKeyView {
   privileges: string[];
   categories: string[];
   groups: string[];
+  roles: string[];
   max_per_sec: number;
   expires_at: string | null;
   created_at: string;

@@ -1,16 +1,18 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Principal } from '../auth/principal';
+import { grantedPrincipal } from '../auth/principal';
 import type { RequestAuth } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
+import { CredentialChanges } from '../common/credential-changes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
+import { rolesNamed } from '../roles/role.entity';
 import { ApiKey } from './api-key.entity';
 
 interface Verified {
@@ -26,8 +28,9 @@ const invalid = () =>
  * Turns a presented secret into a Principal. Verified keys and unknown digests
  * are cached, so a repeated request reads no database; expiry, the active flag
  * and a rotated secret's grace are still checked against the clock on every
- * request. Every change made through ApiKeysService calls `invalidate`, so it
- * shows on the very next request.
+ * request. Every change to a key or to a role it holds is published on
+ * CredentialChanges and drops the cached copy, so it shows on the very next
+ * request.
  */
 @Injectable()
 export class ApiKeyVerifier implements OnApplicationShutdown {
@@ -39,8 +42,17 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
     lock: WriteLock,
+    changes: CredentialChanges,
   ) {
     this.cache = new CredentialCache(cacheOptions(config));
+    changes.subscribe((change) => {
+      if (change.kind === 'api_key') this.invalidate(change.id, change.digests);
+      if (change.kind === 'role') {
+        this.cache.invalidate((entry) =>
+          entry.auth.principal.roles.includes(change.id),
+        );
+      }
+    });
     this.lastUsed = new ActivityRecorder(
       lock,
       ApiKey,
@@ -86,9 +98,9 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     return auth;
   }
 
-  /** Forgets what is cached about a key; its current digest may no longer be unknown. */
-  invalidate(key: Pick<ApiKey, 'id' | 'keyHash'>): void {
-    this.cache.invalidate((entry) => entry.key.id === key.id, [key.keyHash]);
+  /** Forgets what is cached about a key; its current digests may no longer be unknown. */
+  private invalidate(id: string, digests: string[]): void {
+    this.cache.invalidate((entry) => entry.key.id === id, digests);
   }
 
   forget(keyId: string): void {
@@ -119,16 +131,18 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
       where: [{ keyHash: digest }, { previousKeyHash: digest }],
     });
     if (!key) return null;
-    const principal: Principal = Object.freeze({
-      type: 'api_key',
-      id: key.id,
-      name: key.title,
-      privileges: Object.freeze([...key.privileges]),
-      categories: Object.freeze([...key.categories]),
-      groups: Object.freeze([...key.groups]),
-      maxPerSec: key.maxPerSec,
-      expiresAt: key.expiresAt,
-    });
+    const roles = await rolesNamed(this.keys.manager, key.roles);
+    const principal = grantedPrincipal(
+      {
+        type: 'api_key',
+        id: key.id,
+        name: key.title,
+        maxPerSec: key.maxPerSec,
+        expiresAt: key.expiresAt,
+      },
+      key,
+      roles,
+    );
     return { key, auth: Object.freeze({ principal }) };
   }
 }

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { CredentialChanges } from '../common/credential-changes';
 import { newId, randomString, sha256Hex } from '../common/secrets';
 import { futureInstant, iso, isoOrNull } from '../common/time';
 import { Page, PageQuery } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { keyBucket } from '../rate-limits/key-rate-limit.guard';
+import { GRANT_REFERENCES, References } from '../resources/references';
 import {
   RATE_LIMIT_STORE,
   RateLimitStore,
@@ -36,6 +38,8 @@ export class ApiKeysService {
     private readonly verifier: ApiKeyVerifier,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
+    private readonly references: References,
+    private readonly changes: CredentialChanges,
   ) {}
 
   async create(dto: CreateApiKeyDto, actor: string): Promise<ApiKeyWithSecret> {
@@ -53,6 +57,7 @@ export class ApiKeysService {
       privileges: dto.privileges ?? [],
       categories: dto.categories ?? [],
       groups: dto.groups ?? [],
+      roles: dto.roles ?? [],
       maxPerSec: dto.max_per_sec ?? 0,
       expiresAt: futureInstant(dto.expires_at ?? null, 'expires_at', now),
       createdAt: new Date(now),
@@ -60,8 +65,11 @@ export class ApiKeysService {
       lastUsedAt: null,
       createdBy: actor,
     });
-    await this.lock.exclusive(() => this.keys.insert(key));
-    this.verifier.invalidate(key);
+    await this.lock.transaction(async (manager) => {
+      await this.assertNamesExist(manager, dto);
+      await manager.insert(ApiKey, key);
+    });
+    this.announce(key);
     return { ...this.view(key), key: secret };
   }
 
@@ -84,8 +92,9 @@ export class ApiKeysService {
       dto.expires_at === undefined
         ? undefined
         : futureInstant(dto.expires_at, 'expires_at', now);
-    const key = await this.lock.exclusive(async () => {
-      const key = await this.find(id);
+    const key = await this.lock.transaction(async (manager) => {
+      const key = await this.find(id, manager);
+      await this.assertNamesExist(manager, dto);
       Object.assign(key, {
         title: dto.title ?? key.title,
         description: dto.description ?? key.description,
@@ -93,14 +102,15 @@ export class ApiKeysService {
         privileges: dto.privileges ?? key.privileges,
         categories: dto.categories ?? key.categories,
         groups: dto.groups ?? key.groups,
+        roles: dto.roles ?? key.roles,
         maxPerSec: dto.max_per_sec ?? key.maxPerSec,
         expiresAt: expiresAt === undefined ? key.expiresAt : expiresAt,
         updatedAt: new Date(now),
       });
-      await this.keys.update({ id }, withoutId(key));
+      await manager.update(ApiKey, { id }, withoutId(key));
       return key;
     });
-    this.verifier.invalidate(key);
+    this.announce(key);
     return this.view(key);
   }
 
@@ -108,8 +118,8 @@ export class ApiKeysService {
   async rotate(id: string, dto: RotateApiKeyDto): Promise<ApiKeyWithSecret> {
     const now = this.clock.now();
     const secret = this.newSecret();
-    const key = await this.lock.exclusive(async () => {
-      const key = await this.find(id);
+    const key = await this.lock.transaction(async (manager) => {
+      const key = await this.find(id, manager);
       const graceEnd = now + (dto.grace_seconds ?? 0) * 1000;
       const end = Math.min(graceEnd, key.expiresAt?.getTime() ?? Infinity);
       const previous = end > now ? key.keyHash : null;
@@ -120,29 +130,49 @@ export class ApiKeysService {
         previousExpiresAt: previous ? new Date(end) : null,
         updatedAt: new Date(now),
       });
-      await this.keys.update({ id }, withoutId(key));
+      await manager.update(ApiKey, { id }, withoutId(key));
       return key;
     });
-    this.verifier.invalidate(key);
+    this.announce(key);
     return { ...this.view(key), key: secret };
   }
 
   async remove(id: string): Promise<void> {
-    const key = await this.lock.exclusive(async () => {
-      const key = await this.find(id);
-      await this.keys.delete({ id });
+    const key = await this.lock.transaction(async (manager) => {
+      const key = await this.find(id, manager);
+      await manager.delete(ApiKey, { id });
       return key;
     });
-    this.verifier.invalidate(key);
+    this.announce(key);
     this.verifier.forget(key.id);
     await this.rateLimits.forget(keyBucket(key.id));
   }
 
-  private async find(id: string): Promise<ApiKey> {
+  private async find(
+    id: string,
+    manager: EntityManager = this.keys.manager,
+  ): Promise<ApiKey> {
     const key =
-      typeof id === 'string' ? await this.keys.findOneBy({ id }) : null;
+      typeof id === 'string' ? await manager.findOneBy(ApiKey, { id }) : null;
     if (!key) throw AppError.notFound(`No API key with id "${id}".`);
     return key;
+  }
+
+  /** Categories, groups and roles named must exist (SPEC §15). */
+  private assertNamesExist(
+    manager: EntityManager,
+    dto: UpdateApiKeyDto,
+  ): Promise<void> {
+    return this.references.assertExist(manager, GRANT_REFERENCES, { ...dto });
+  }
+
+  /** Cached copies of the key are dropped; its current digest may no longer be unknown. */
+  private announce(key: ApiKey): void {
+    this.changes.publish({
+      kind: 'api_key',
+      id: key.id,
+      digests: [key.keyHash],
+    });
   }
 
   private newSecret(): string {
@@ -160,6 +190,7 @@ export class ApiKeysService {
       privileges: key.privileges,
       categories: key.categories,
       groups: key.groups,
+      roles: key.roles,
       max_per_sec: key.maxPerSec,
       expires_at: isoOrNull(key.expiresAt),
       created_at: iso(key.createdAt),

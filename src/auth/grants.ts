@@ -1,7 +1,7 @@
 import { IdList, Optional, PrivilegeList } from '../common/validation';
 import { IdListColumn } from '../database/columns';
 
-/** What a user or an API key is granted: privileges, and the scope it is restricted to. */
+/** What a user or an API key is granted: privileges, scope, and roles. */
 export abstract class GrantColumns {
   @IdListColumn()
   privileges: string[];
@@ -13,10 +13,14 @@ export abstract class GrantColumns {
   /** Server group ids; empty means unrestricted. */
   @IdListColumn()
   groups: string[];
+
+  /** Role ids (SPEC §12); each must exist. */
+  @IdListColumn()
+  roles: string[];
 }
 
-/** The same three fields in a request body, each optional. */
-export abstract class GrantsDto {
+/** Privileges and scope in a request body (users, keys and roles), each optional. */
+export abstract class RightsDto {
   @Optional()
   @PrivilegeList()
   privileges?: string[];
@@ -28,4 +32,11 @@ export abstract class GrantsDto {
   @Optional()
   @IdList()
   groups?: string[];
+}
+
+/** The grants of a user or key in a request body: rights and roles. */
+export abstract class GrantsDto extends RightsDto {
+  @Optional()
+  @IdList()
+  roles?: string[];
 }

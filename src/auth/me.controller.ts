@@ -21,6 +21,7 @@ function staticView(principal: Principal): CallerView {
       privileges: effectivePrivileges(principal.privileges),
       categories: admin ? [] : principal.categories,
       groups: admin ? [] : principal.groups,
+      roles: principal.roles,
       ...(principal.type === 'api_key' && {
         expires_at: principal.expiresAt?.toISOString() ?? null,
         max_per_sec: principal.maxPerSec,

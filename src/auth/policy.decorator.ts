@@ -1,6 +1,6 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { isPrivilege } from './privileges';
+import { isPrivilege, type PrivilegeId } from './privileges';
 import { principalOf } from './request-auth';
 
 /**
@@ -10,7 +10,7 @@ import { principalOf } from './request-auth';
 export type Policy =
   | { kind: 'public' }
   | { kind: 'authenticated' }
-  | { kind: 'privileges'; privileges: string[] };
+  | { kind: 'privileges'; privileges: PrivilegeId[] };
 
 export const RoutePolicy = Reflector.createDecorator<Policy>();
 
@@ -21,7 +21,7 @@ export const Public = () => RoutePolicy({ kind: 'public' });
 export const Authenticated = () => RoutePolicy({ kind: 'authenticated' });
 
 /** A valid credential holding all of these privileges (`admin` implies all). */
-export function RequirePrivileges(...privileges: string[]) {
+export function RequirePrivileges(...privileges: PrivilegeId[]) {
   const unknown = privileges.filter((privilege) => !isPrivilege(privilege));
   if (privileges.length === 0 || unknown.length > 0) {
     throw new Error(

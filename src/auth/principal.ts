@@ -1,3 +1,8 @@
+import {
+  effectiveRights,
+  type RoleRights,
+  type Rights,
+} from './effective-rights';
 import { ADMIN } from './privileges';
 
 /** Who is calling: a user (through a session) or an API key. Immutable once built. */
@@ -10,6 +15,8 @@ export interface Principal {
   readonly privileges: readonly string[];
   readonly categories: readonly string[];
   readonly groups: readonly string[];
+  /** The role ids it holds (enabled or not); the lists above already include the enabled ones. */
+  readonly roles: readonly string[];
   /** Requests per second allowed (keys only); 0 is unlimited. */
   readonly maxPerSec: number;
   /** The key's expiry; for users the session expiry is computed per request. */
@@ -30,4 +37,17 @@ export function describe(principal: Principal): string {
   return principal.type === 'user'
     ? `User "${principal.id}"`
     : `API key "${principal.name}"`;
+}
+
+/** A frozen principal whose rights are its own and its enabled roles' (SPEC §12). */
+export function grantedPrincipal(
+  who: Pick<Principal, 'type' | 'id' | 'name' | 'maxPerSec' | 'expiresAt'>,
+  own: Rights & { roles: readonly string[] },
+  roles: readonly RoleRights[],
+): Principal {
+  return Object.freeze({
+    ...who,
+    ...effectiveRights(own, roles),
+    roles: Object.freeze([...own.roles]),
+  });
 }

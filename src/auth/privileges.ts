@@ -1,10 +1,4 @@
-export interface PrivilegeInfo {
-  id: string;
-  title: string;
-  description: string;
-}
-
-const RESOURCES: [id: string, noun: string][] = [
+const RESOURCES = [
   ['alerts', 'alerts'],
   ['buckets', 'storage buckets'],
   ['categories', 'categories'],
@@ -17,32 +11,23 @@ const RESOURCES: [id: string, noun: string][] = [
   ['tags', 'tags'],
   ['tickets', 'tickets'],
   ['web_hooks', 'web hooks'],
-];
+] as const;
 
-const VERBS: [prefix: string, title: string, does: string][] = [
+const VERBS = [
   ['create', 'Create', 'create new'],
   ['edit', 'Edit', 'change existing'],
   ['delete', 'Delete', 'delete'],
-];
+] as const;
+
+/** A resource of the catalog, each with create_/edit_/delete_ privileges. */
+export type CatalogResource = (typeof RESOURCES)[number][0];
+type Verb = (typeof VERBS)[number][0];
 
 const titleCase = (text: string) =>
   text.replace(/\b[a-z]/g, (letter) => letter.toUpperCase());
 
-/** The privilege catalog (SPEC §5): the ids are the contract, 47 in all. */
-export const PRIVILEGES: readonly PrivilegeInfo[] = [
-  {
-    id: 'admin',
-    title: 'Administrator',
-    description:
-      'Full access: implies every other privilege and lifts every category and group restriction.',
-  },
-  ...RESOURCES.flatMap(([resource, noun]) =>
-    VERBS.map(([prefix, verb, does]) => ({
-      id: `${prefix}_${resource}`,
-      title: `${verb} ${titleCase(noun)}`,
-      description: `Allows the caller to ${does} ${noun}.`,
-    })),
-  ),
+/** The privileges besides admin and the resource verbs; their ids are part of the type below. */
+const OTHERS = [
   {
     id: 'run_jobs',
     title: 'Run Jobs',
@@ -93,14 +78,51 @@ export const PRIVILEGES: readonly PrivilegeInfo[] = [
     title: 'Bulk Export',
     description: 'Allows the caller to export data in bulk.',
   },
+] as const;
+
+/**
+ * A privilege id of the catalog, as a closed union: a typo such as
+ * `@RequirePrivileges('delete_evnts')` fails the typecheck.
+ */
+export type PrivilegeId =
+  'admin' | `${Verb}_${CatalogResource}` | (typeof OTHERS)[number]['id'];
+
+export interface PrivilegeInfo {
+  id: PrivilegeId;
+  title: string;
+  description: string;
+}
+
+export const ADMIN = 'admin' satisfies PrivilegeId;
+
+/** The id of a resource's privilege for a verb: `create_events`. */
+export const resourcePrivilege = (verb: Verb, resource: CatalogResource) =>
+  `${verb}_${resource}` satisfies PrivilegeId;
+
+/** The privilege catalog (SPEC §5): the ids are the contract, 47 in all. */
+export const PRIVILEGES: readonly PrivilegeInfo[] = [
+  {
+    id: ADMIN,
+    title: 'Administrator',
+    description:
+      'Full access: implies every other privilege and lifts every category and group restriction.',
+  },
+  ...RESOURCES.flatMap(([resource, noun]) =>
+    VERBS.map(([prefix, verb, does]) => ({
+      id: resourcePrivilege(prefix, resource),
+      title: `${verb} ${titleCase(noun)}`,
+      description: `Allows the caller to ${does} ${noun}.`,
+    })),
+  ),
+  ...OTHERS,
 ];
 
-export const PRIVILEGE_IDS: readonly string[] = PRIVILEGES.map((p) => p.id);
-const KNOWN = new Set(PRIVILEGE_IDS);
+export const PRIVILEGE_IDS: readonly PrivilegeId[] = PRIVILEGES.map(
+  (p) => p.id,
+);
+const KNOWN = new Set<string>(PRIVILEGE_IDS);
 
-export const ADMIN = 'admin';
-
-export function isPrivilege(id: unknown): boolean {
+export function isPrivilege(id: unknown): id is PrivilegeId {
   return typeof id === 'string' && KNOWN.has(id);
 }
 

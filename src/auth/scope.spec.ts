@@ -9,6 +9,7 @@ const principal = (over: Partial<Principal> = {}): Principal => ({
   privileges: [],
   categories: [],
   groups: [],
+  roles: [],
   maxPerSec: 0,
   expiresAt: null,
   ...over,

@@ -1,6 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { NamedRecordDto } from '../resources/shared.dto';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { Category } from './category.entity';
 
 export class CreateCategoryDto extends NamedRecordDto {}
@@ -10,7 +10,7 @@ export class UpdateCategoryDto extends PartialType(
   { skipNullProperties: false },
 ) {}
 
-export const CATEGORIES: ResourceDefinition<Category> = {
+export const CATEGORIES: CrudResource<Category> = {
   name: 'categories',
   noun: 'category',
   entity: Category,

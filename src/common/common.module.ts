@@ -1,6 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from './clock';
+import { CredentialChanges } from './credential-changes';
 
 @Global()
-@Module({ providers: [Clock], exports: [Clock] })
+@Module({
+  providers: [Clock, CredentialChanges],
+  exports: [Clock, CredentialChanges],
+})
 export class CommonModule {}

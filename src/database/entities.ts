@@ -5,6 +5,7 @@ import { Event } from '../events/event.entity';
 import { Group } from '../groups/group.entity';
 import { Job } from '../jobs/job.entity';
 import { Monitor } from '../monitors/monitor.entity';
+import { Role } from '../roles/role.entity';
 import { Session } from '../sessions/session.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { User } from '../users/user.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   Monitor,
   Alert,
   Ticket,
+  Role,
 ];

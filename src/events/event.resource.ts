@@ -1,7 +1,7 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsBoolean } from 'class-validator';
 import { IdList, Optional, ScopeId, Text, Title } from '../common/validation';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { Event } from './event.entity';
 
 export class CreateEventDto {
@@ -32,7 +32,7 @@ export class UpdateEventDto extends PartialType(CreateEventDto, {
   skipNullProperties: false,
 }) {}
 
-export const EVENTS: ResourceDefinition<Event> = {
+export const EVENTS: CrudResource<Event> = {
   name: 'events',
   noun: 'event',
   entity: Event,

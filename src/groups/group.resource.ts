@@ -2,7 +2,7 @@ import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { IsString, MaxLength, registerDecorator } from 'class-validator';
 import { Optional } from '../common/validation';
 import { NamedRecordDto } from '../resources/shared.dto';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { Group } from './group.entity';
 
 /** hostname_match must compile as a regular expression. */
@@ -41,7 +41,7 @@ export class UpdateGroupDto extends PartialType(
   },
 ) {}
 
-export const GROUPS: ResourceDefinition<Group> = {
+export const GROUPS: CrudResource<Group> = {
   name: 'groups',
   noun: 'group',
   entity: Group,

@@ -55,7 +55,7 @@ export class JobsController {
   @RequirePrivileges('delete_jobs')
   @Scoped(JOBS, 'stored')
   @HttpCode(204)
-  remove(@Param('id') id: string) {
-    return this.jobs.records.remove(id);
+  remove(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.jobs.records.remove(id, caller);
   }
 }

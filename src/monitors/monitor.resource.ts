@@ -1,6 +1,6 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { GroupWatchDto } from '../resources/shared.dto';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { Monitor } from './monitor.entity';
 
 export class CreateMonitorDto extends GroupWatchDto {}
@@ -9,7 +9,7 @@ export class UpdateMonitorDto extends PartialType(CreateMonitorDto, {
   skipNullProperties: false,
 }) {}
 
-export const MONITORS: ResourceDefinition<Monitor> = {
+export const MONITORS: CrudResource<Monitor> = {
   name: 'monitors',
   noun: 'monitor',
   entity: Monitor,

@@ -1,32 +1,63 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { AppError, FieldError } from '../common/app-error';
 import type { RecordBase } from './record-base';
-import type { Reference, ResourceDefinition } from './resource-definition';
+import type {
+  Reference,
+  ReferenceTarget,
+  ResourceDefinition,
+} from './resource-definition';
 
 export const RESOURCE_DEFINITIONS = Symbol('RESOURCE_DEFINITIONS');
+export const REFERENCE_HOLDERS = Symbol('REFERENCE_HOLDERS');
 
-const NOUN = { categories: 'category', groups: 'group' } as const;
+/** Records outside the resource registry that name others: users and API keys. */
+export interface ReferenceHolder {
+  /** Plural, for messages: "API keys". */
+  name: string;
+  entity: EntityTarget<ObjectLiteral>;
+  references: Reference[];
+}
+
+/** What a user or key names (SPEC §15): each id must exist. */
+export const GRANT_REFERENCES: Reference[] = [
+  { property: 'categories', target: 'categories', many: true },
+  { property: 'groups', target: 'groups', many: true },
+  { property: 'roles', target: 'roles', many: true },
+];
+
+const NOUN: Record<ReferenceTarget, string> = {
+  categories: 'category',
+  groups: 'group',
+  roles: 'role',
+};
 
 /**
- * Ids that records name (an event's category and targets, a monitor's groups…):
- * they must exist when given, and what is named cannot be deleted.
+ * Ids that records name (an event's category and targets, a monitor's groups,
+ * a key's categories, groups and roles…): they must exist when given, and what
+ * is named cannot be deleted.
  */
 @Injectable()
 export class References {
+  private readonly holders: ReferenceHolder[];
+
   constructor(
     @Inject(RESOURCE_DEFINITIONS)
     private readonly definitions: ResourceDefinition[],
-  ) {}
+    @Inject(REFERENCE_HOLDERS) holders: ReferenceHolder[],
+  ) {
+    this.holders = [...definitions, ...holders];
+  }
 
   /** 400 validation_failed naming the ids that do not exist. Scope was checked before, by the guard. */
   async assertExist(
     manager: EntityManager,
-    definition: ResourceDefinition,
+    references: Reference[],
     values: Record<string, unknown>,
+    wireName: (property: string) => string = (property) => property,
   ): Promise<void> {
     const errors: FieldError[] = [];
-    for (const reference of definition.references) {
+    for (const reference of references) {
       const ids = idsOf(reference, values[reference.property]);
       if (ids.length === 0) continue;
       const found = await manager.findBy(this.entityOf(reference.target), {
@@ -36,7 +67,7 @@ export class References {
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) {
         errors.push({
-          field: wireName(definition, reference.property),
+          field: wireName(reference.property),
           message: `unknown ${NOUN[reference.target]} ${missing.map((id) => `"${id}"`).join(', ')}`,
         });
       }
@@ -44,13 +75,13 @@ export class References {
     if (errors.length > 0) throw AppError.validation(errors);
   }
 
-  /** 409 conflict while any record names this category or group. */
+  /** 409 conflict while any record names this category, group or role. */
   async assertUnreferenced(
     manager: EntityManager,
     definition: ResourceDefinition,
     id: string,
   ): Promise<void> {
-    for (const other of this.definitions) {
+    for (const other of this.holders) {
       for (const reference of other.references) {
         if (reference.target !== definition.name) continue;
         if (await isNamed(manager, other, reference, id)) {
@@ -62,7 +93,7 @@ export class References {
     }
   }
 
-  private entityOf(name: 'categories' | 'groups') {
+  private entityOf(name: ReferenceTarget) {
     const target = this.definitions.find((d) => d.name === name);
     if (!target) throw new Error(`no resource ${name}`);
     return target.entity as new () => RecordBase;
@@ -81,7 +112,7 @@ export class References {
  */
 async function isNamed(
   manager: EntityManager,
-  definition: ResourceDefinition,
+  definition: ReferenceHolder,
   reference: Reference,
   id: string,
 ): Promise<boolean> {
@@ -103,11 +134,4 @@ async function isNamed(
 function idsOf(reference: Reference, value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return reference.many ? [...new Set(value as string[])] : [value as string];
-}
-
-function wireName(definition: ResourceDefinition, property: string): string {
-  const entry = Object.entries(definition.fields).find(
-    ([, p]) => p === property,
-  );
-  return entry ? entry[0] : property;
 }

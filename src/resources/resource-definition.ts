@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import type { CatalogResource } from '../auth/privileges';
 import type { ScopeMapping } from '../auth/scope';
 import type { RecordBase } from './record-base';
 
@@ -15,8 +17,18 @@ export interface ScopedResource<E extends RecordBase = RecordBase> {
 /** A property that names other records, which must exist (400) and cannot be deleted while named (409). */
 export interface Reference {
   property: string;
-  target: 'categories' | 'groups';
+  target: ReferenceTarget;
   many: boolean;
+}
+
+/** The kinds of record that others name by id (SPEC §15: they must exist). */
+export type ReferenceTarget = 'categories' | 'groups' | 'roles';
+
+/** A resource's own rules, beyond privileges, scope and references. */
+export interface ResourceRules<E> {
+  /** Inside the write's transaction, before references are checked; `stored` is null on create. */
+  beforeWrite?(caller: Principal, next: E, stored: E | null): void;
+  beforeDelete?(caller: Principal, stored: E): void;
 }
 
 /**
@@ -36,4 +48,19 @@ export interface ResourceDefinition<
   /** Wire (snake_case) field → entity property, for every field besides id and timestamps. */
   fields: Record<string, string>;
   references: Reference[];
+  rules?: ResourceRules<E>;
+  /**
+   * Records that grant rights (roles): a change is announced to the
+   * credential caches (so holders see it on their next request) and audited.
+   */
+  grantsRights?: 'role';
+}
+
+/** A resource with the five generic routes: its name is a catalog resource, so its privileges exist. */
+export interface CrudResource<
+  E extends RecordBase = RecordBase,
+> extends ResourceDefinition<E> {
+  name: CatalogResource;
+  createDto: Type<object>;
+  updateDto: Type<object>;
 }

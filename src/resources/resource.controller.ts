@@ -17,10 +17,11 @@ import {
   RequirePrivileges,
 } from '../auth/policy.decorator';
 import type { Principal } from '../auth/principal';
-import { Scoped } from '../auth/scope.guard';
+import { Scoped, type ScopeSource } from '../auth/scope.guard';
 import { AppValidationPipe, PageQuery } from '../common/validation';
 import type { RecordBase } from './record-base';
-import type { ResourceDefinition } from './resource-definition';
+import { resourcePrivilege } from '../auth/privileges';
+import type { CrudResource, ResourceDefinition } from './resource-definition';
 import type { ResourceService } from './resource.service';
 
 export const serviceToken = (definition: ResourceDefinition) =>
@@ -39,10 +40,12 @@ const BodyOf = (dto: Type<object>) =>
  * The five routes of SPEC §9 for one resource, each with its privilege and
  * scope declared once, here, for all resources.
  */
-export function resourceController(
-  definition: ResourceDefinition,
-): Type<unknown> {
+export function resourceController(definition: CrudResource): Type<unknown> {
   const { name, createDto, updateDto } = definition;
+  // Records without a scope (roles) get no ScopeGuard rule, so the route table shows none.
+  const scoped = Object.keys(definition.scope).length > 0;
+  const ScopedHere = (...from: ScopeSource[]): MethodDecorator =>
+    scoped ? Scoped(definition, ...from) : () => undefined;
 
   @Controller(name)
   class ResourceController {
@@ -52,9 +55,9 @@ export function resourceController(
     ) {}
 
     @Post()
-    @RequirePrivileges(`create_${name}`)
-    @Scoped(definition, 'body')
-    create(@BodyOf(createDto!) dto: object, @Caller() caller: Principal) {
+    @RequirePrivileges(resourcePrivilege('create', name))
+    @ScopedHere('body')
+    create(@BodyOf(createDto) dto: object, @Caller() caller: Principal) {
       return this.service.create(dto, caller);
     }
 
@@ -66,24 +69,28 @@ export function resourceController(
 
     @Get(':id')
     @Authenticated()
-    @Scoped(definition, 'stored')
+    @ScopedHere('stored')
     get(@Param('id') id: string) {
       return this.service.get(id);
     }
 
     @Patch(':id')
-    @RequirePrivileges(`edit_${name}`)
-    @Scoped(definition, 'stored', 'body')
-    update(@Param('id') id: string, @BodyOf(updateDto!) dto: object) {
-      return this.service.update(id, dto);
+    @RequirePrivileges(resourcePrivilege('edit', name))
+    @ScopedHere('stored', 'body')
+    update(
+      @Param('id') id: string,
+      @BodyOf(updateDto) dto: object,
+      @Caller() caller: Principal,
+    ) {
+      return this.service.update(id, dto, caller);
     }
 
     @Delete(':id')
-    @RequirePrivileges(`delete_${name}`)
-    @Scoped(definition, 'stored')
+    @RequirePrivileges(resourcePrivilege('delete', name))
+    @ScopedHere('stored')
     @HttpCode(204)
-    remove(@Param('id') id: string) {
-      return this.service.remove(id);
+    remove(@Param('id') id: string, @Caller() caller: Principal) {
+      return this.service.remove(id, caller);
     }
   }
 

@@ -2,6 +2,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { actorOf, type Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { CredentialChanges } from '../common/credential-changes';
 import { newId } from '../common/secrets';
 import { iso } from '../common/time';
 import { Page, PageQuery } from '../common/validation';
@@ -27,8 +28,31 @@ export class ResourceService<E extends RecordBase> {
     private readonly lock: WriteLock,
     private readonly clock: Clock,
     private readonly references: References,
+    private readonly changes: CredentialChanges,
   ) {
     this.repo = dataSource.getRepository(definition.entity);
+  }
+
+  private assertReferencesExist(
+    manager: EntityManager,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    const { fields, references } = this.definition;
+    return this.references.assertExist(
+      manager,
+      references,
+      values,
+      (property) =>
+        Object.keys(fields).find((wire) => fields[wire] === property) ??
+        property,
+    );
+  }
+
+  /** Holders of a changed role see it on their very next request. */
+  private announce(id: string): void {
+    if (this.definition.grantsRights) {
+      this.changes.publish({ kind: this.definition.grantsRights, id });
+    }
   }
 
   async create(dto: object, caller: Principal): Promise<RecordView> {
@@ -52,9 +76,11 @@ export class ResourceService<E extends RecordBase> {
           `A ${this.definition.noun} with id "${record.id}" exists.`,
         );
       }
-      await this.references.assertExist(manager, this.definition, values);
+      this.definition.rules?.beforeWrite?.(caller, record, null);
+      await this.assertReferencesExist(manager, values);
       await manager.insert(this.definition.entity, record as never);
     });
+    this.announce(record.id);
     return this.view(record);
   }
 
@@ -86,24 +112,33 @@ export class ResourceService<E extends RecordBase> {
     return this.view(await this.find(this.repo.manager, id));
   }
 
-  async update(id: string, dto: object): Promise<RecordView> {
+  async update(
+    id: string,
+    dto: object,
+    caller: Principal,
+  ): Promise<RecordView> {
     const values = this.fromBody(dto);
     const record = await this.lock.transaction(async (manager) => {
       const stored = await this.find(manager, id);
-      await this.references.assertExist(manager, this.definition, values);
       const changes = { ...values, updatedAt: new Date(this.clock.now()) };
+      const next = { ...stored, ...changes };
+      this.definition.rules?.beforeWrite?.(caller, next, stored);
+      await this.assertReferencesExist(manager, values);
       await manager.update(this.definition.entity, { id }, changes as never);
-      return { ...stored, ...changes };
+      return next;
     });
+    this.announce(record.id);
     return this.view(record);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, caller: Principal): Promise<void> {
     await this.lock.transaction(async (manager) => {
-      await this.find(manager, id);
+      const stored = await this.find(manager, id);
+      this.definition.rules?.beforeDelete?.(caller, stored);
       await this.references.assertUnreferenced(manager, this.definition, id);
       await manager.delete(this.definition.entity, { id });
     });
+    this.announce(id);
   }
 
   /** The record, or 404. */

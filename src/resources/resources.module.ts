@@ -14,28 +14,46 @@ import { JobsController } from '../jobs/jobs.controller';
 import { JobsService } from '../jobs/jobs.service';
 import { MONITORS } from '../monitors/monitor.resource';
 import { TICKETS } from '../tickets/ticket.resource';
-import { RESOURCE_DEFINITIONS, References } from './references';
-import type { ResourceDefinition } from './resource-definition';
+import { ApiKey } from '../api-keys/api-key.entity';
+import { CredentialChanges } from '../common/credential-changes';
+import { ROLES } from '../roles/role.resource';
+import { User } from '../users/user.entity';
+import {
+  GRANT_REFERENCES,
+  REFERENCE_HOLDERS,
+  RESOURCE_DEFINITIONS,
+  ReferenceHolder,
+  References,
+} from './references';
+import type { CrudResource, ResourceDefinition } from './resource-definition';
 import { resourceController, serviceToken } from './resource.controller';
 import { ResourceService } from './resource.service';
 
 /** The guarded application of SPEC §9, with generic CRUD routes. */
-export const CRUD_RESOURCES: ResourceDefinition[] = [
+export const CRUD_RESOURCES: CrudResource[] = [
   CATEGORIES,
   GROUPS,
   EVENTS,
   MONITORS,
   ALERTS,
   TICKETS,
-] as ResourceDefinition[];
+  ROLES,
+] as CrudResource[];
+
+/** Users and keys name categories, groups and roles too (SPEC §15). */
+const HOLDERS: ReferenceHolder[] = [
+  { name: 'users', entity: User, references: GRANT_REFERENCES },
+  { name: 'API keys', entity: ApiKey, references: GRANT_REFERENCES },
+];
 
 const ALL = [...CRUD_RESOURCES, JOBS as ResourceDefinition];
 
 const serviceProvider = (definition: ResourceDefinition): Provider => ({
   provide: serviceToken(definition),
-  inject: [DataSource, WriteLock, Clock, References],
-  useFactory: (...deps: [DataSource, WriteLock, Clock, References]) =>
-    new ResourceService(definition, ...deps),
+  inject: [DataSource, WriteLock, Clock, References, CredentialChanges],
+  useFactory: (
+    ...deps: [DataSource, WriteLock, Clock, References, CredentialChanges]
+  ) => new ResourceService(definition, ...deps),
 });
 
 @Module({
@@ -43,6 +61,7 @@ const serviceProvider = (definition: ResourceDefinition): Provider => ({
   controllers: [...CRUD_RESOURCES.map(resourceController), JobsController],
   providers: [
     { provide: RESOURCE_DEFINITIONS, useValue: ALL },
+    { provide: REFERENCE_HOLDERS, useValue: HOLDERS },
     References,
     ...ALL.map(serviceProvider),
     {
@@ -56,5 +75,6 @@ const serviceProvider = (definition: ResourceDefinition): Provider => ({
       ) => new JobsService(jobs, events, lock, clock),
     },
   ],
+  exports: [References],
 })
 export class ResourcesModule {}

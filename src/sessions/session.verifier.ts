@@ -1,15 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Principal } from '../auth/principal';
+import { grantedPrincipal, type Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
+import { CredentialChanges } from '../common/credential-changes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { safeEqual, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
+import { rolesNamed } from '../roles/role.entity';
 import { Session } from './session.entity';
 
 export const accountDisabled = (username: string) =>
@@ -42,8 +44,18 @@ export class SessionVerifier implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
     lock: WriteLock,
+    changes: CredentialChanges,
   ) {
     this.cache = new CredentialCache(cacheOptions(config));
+    changes.subscribe((change) => {
+      if (change.kind === 'user') this.invalidateUser(change.userId);
+      if (change.kind === 'session') this.invalidateSession(change.id);
+      if (change.kind === 'role') {
+        this.cache.invalidate((entry) =>
+          entry.principal.roles.includes(change.id),
+        );
+      }
+    });
     this.activity = new ActivityRecorder(
       lock,
       Session,
@@ -102,11 +114,11 @@ export class SessionVerifier implements OnApplicationShutdown {
     );
   }
 
-  invalidateUser(userId: number): void {
+  private invalidateUser(userId: number): void {
     this.cache.invalidate((entry) => entry.userId === userId);
   }
 
-  invalidateSession(sessionId: string): void {
+  private invalidateSession(sessionId: string): void {
     this.cache.invalidate((entry) => entry.session.id === sessionId);
     this.activity.forget(sessionId);
   }
@@ -126,16 +138,18 @@ export class SessionVerifier implements OnApplicationShutdown {
       session.lastSeenAt.getTime(),
       this.activity.unwritten(session.id) ?? 0,
     );
-    const principal: Principal = Object.freeze({
-      type: 'user',
-      id: user.username,
-      name: user.fullName || user.username,
-      privileges: Object.freeze([...user.privileges]),
-      categories: Object.freeze([...user.categories]),
-      groups: Object.freeze([...user.groups]),
-      maxPerSec: 0,
-      expiresAt: null,
-    });
+    const roles = await rolesNamed(this.sessions.manager, user.roles);
+    const principal = grantedPrincipal(
+      {
+        type: 'user',
+        id: user.username,
+        name: user.fullName || user.username,
+        maxPerSec: 0,
+        expiresAt: null,
+      },
+      user,
+      roles,
+    );
     return {
       session,
       userId: user.id,

@@ -8,6 +8,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { CredentialChanges } from '../common/credential-changes';
 import { newId, newToken, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
@@ -47,6 +48,7 @@ export class SessionsService
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
+    private readonly changes: CredentialChanges,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<LoginResult> {
@@ -85,7 +87,7 @@ export class SessionsService
       );
     }
     await this.lock.exclusive(() => this.sessions.delete({ id }));
-    this.verifier.invalidateSession(id);
+    this.changes.publish({ kind: 'session', id });
   }
 
   /** A user changed: drop cached copies, and end its sessions when asked to. */
@@ -93,7 +95,7 @@ export class SessionsService
     if (endSessions) {
       await this.lock.exclusive(() => this.sessions.delete({ userId }));
     }
-    this.verifier.invalidateUser(userId);
+    this.changes.publish({ kind: 'user', userId });
   }
 
   /** Deletes sessions that ended more than a day ago. */

@@ -1,7 +1,7 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { NoAngleBrackets, Optional, ScopeId, Text } from '../common/validation';
-import type { ResourceDefinition } from '../resources/resource-definition';
+import type { CrudResource } from '../resources/resource-definition';
 import { TICKET_STATUSES, Ticket } from './ticket.entity';
 
 export class CreateTicketDto {
@@ -28,7 +28,7 @@ export class UpdateTicketDto extends PartialType(CreateTicketDto, {
   skipNullProperties: false,
 }) {}
 
-export const TICKETS: ResourceDefinition<Ticket> = {
+export const TICKETS: CrudResource<Ticket> = {
   name: 'tickets',
   noun: 'ticket',
   entity: Ticket,

@@ -45,6 +45,7 @@ export interface UserView {
   privileges: string[];
   categories: string[];
   groups: string[];
+  roles: string[];
   created_at: string;
   updated_at: string;
 }

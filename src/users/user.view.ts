@@ -11,6 +11,7 @@ export function userView(user: User): UserView {
     privileges: user.privileges,
     categories: user.categories,
     groups: user.groups,
+    roles: user.roles,
     created_at: iso(user.createdAt),
     updated_at: iso(user.updatedAt),
   };

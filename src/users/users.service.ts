@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { Page, PageQuery } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
+import { GRANT_REFERENCES, References } from '../resources/references';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashPassword } from './passwords';
 import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
@@ -24,6 +25,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
+    private readonly references: References,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserView> {
@@ -38,11 +40,13 @@ export class UsersService {
       privileges: dto.privileges ?? [],
       categories: dto.categories ?? [],
       groups: dto.groups ?? [],
+      roles: dto.roles ?? [],
       createdAt: now,
       updatedAt: now,
     });
     await this.lock.transaction(async (manager) => {
       await this.assertFree(manager, user.usernameKey);
+      await this.assertNamesExist(manager, dto);
       await manager.insert(User, user);
     });
     return userView(user);
@@ -76,11 +80,13 @@ export class UsersService {
         privileges: dto.privileges ?? before.privileges,
         categories: dto.categories ?? before.categories,
         groups: dto.groups ?? before.groups,
+        roles: dto.roles ?? before.roles,
         updatedAt: new Date(this.clock.now()),
       };
       if (after.usernameKey !== before.usernameKey) {
         await this.assertFree(manager, after.usernameKey);
       }
+      await this.assertNamesExist(manager, dto);
       if (isActiveAdmin(before) && !isActiveAdmin(after)) {
         await this.assertNotLastAdmin(manager, before);
       }
@@ -121,6 +127,14 @@ export class UsersService {
         : null;
     if (!user) throw AppError.notFound(`No user named "${username}".`);
     return user;
+  }
+
+  /** Categories, groups and roles named must exist (SPEC §15). */
+  private assertNamesExist(
+    manager: EntityManager,
+    dto: UpdateUserDto,
+  ): Promise<void> {
+    return this.references.assertExist(manager, GRANT_REFERENCES, { ...dto });
   }
 
   private async assertFree(manager: EntityManager, usernameKey: string) {

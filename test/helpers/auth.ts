@@ -82,3 +82,27 @@ export function sessionRequests(
     delete: send('delete'),
   };
 }
+
+/**
+ * Creates categories and groups (as the admin session), so that keys, users
+ * and roles may name them: a restriction must name things that exist (SPEC §15).
+ */
+export async function seedScope(
+  server: App,
+  admin: LoggedIn,
+  categories: string[],
+  groups: string[] = [],
+): Promise<void> {
+  for (const [kind, ids] of [
+    ['categories', categories],
+    ['groups', groups],
+  ] as const) {
+    for (const id of ids) {
+      await request(server)
+        .post(`/api/${kind}`)
+        .set('X-Session-ID', admin.sessionId)
+        .send({ id, title: id })
+        .expect(201);
+    }
+  }
+}

@@ -37,6 +37,7 @@ export const USER_FIELDS: readonly string[] = [
   'full_name',
   'groups',
   'privileges',
+  'roles',
   'updated_at',
   'username',
 ];
