@@ -92,10 +92,15 @@ describe('admin bootstrap', () => {
       await stop(t);
     });
 
-    it('stores a scrypt hash with the configured cost that verifies the password and no other', async () => {
-      const t = await start({ PASSWORD_HASH_COST: '13' });
+    it('stores an Argon2id hash with the configured cost that verifies the password and no other', async () => {
+      const t = await start({
+        PASSWORD_HASH_MEMORY: '20480',
+        PASSWORD_HASH_ITERATIONS: '3',
+      });
       const [user] = await usersOf(t);
-      expect(user.password_hash).toMatch(/^scrypt\$13\$8\$1\$[^$]+\$[^$]+$/);
+      expect(user.password_hash).toMatch(
+        /^\$argon2id\$v=19\$m=20480,t=3,p=1\$[^$]+\$[^$]+$/,
+      );
       expect(user.password_hash).not.toContain(ADMIN_PASSWORD);
       await expect(
         verifyPassword(ADMIN_PASSWORD, user.password_hash),
@@ -206,9 +211,9 @@ describe('admin bootstrap', () => {
       expect(await usersOf(second)).toHaveLength(1);
     });
 
-    it('lets the printed password log in after the restart, and stores only its scrypt hash', async () => {
+    it('lets the printed password log in after the restart, and stores only its Argon2id hash', async () => {
       const [user] = await usersOf(second);
-      expect(user.password_hash).toMatch(/^scrypt\$/);
+      expect(user.password_hash).toMatch(/^\$argon2id\$/);
       expect(user.password_hash).not.toContain(password);
       await expect(verifyPassword(password, user.password_hash)).resolves.toBe(
         true,

@@ -225,7 +225,8 @@ describe('the server process', () => {
         // Only the shutdown flush can write last_used_at within this test.
         ACTIVITY_FLUSH_INTERVAL: '60',
         // Slow enough hashing that a login is still running when SIGTERM lands.
-        PASSWORD_HASH_COST: '17',
+        PASSWORD_HASH_MEMORY: '262144',
+        PASSWORD_HASH_ITERATIONS: '4',
       });
       started.push(server);
       await waitUntilHealthy(server, port);
@@ -282,7 +283,7 @@ describe('the server process', () => {
           last_used_at: unknown;
         }>(file, 'SELECT last_used_at FROM api_keys WHERE id = ?', [keyId]);
 
-        // A login (≈0.7 s of scrypt) is in flight when the signal arrives.
+        // A login (Argon2id, 256 MiB × 4 passes: about a second) is in flight when the signal arrives.
         const login = call(port, 'POST', '/api/sessions', {
           body: { username: 'admin', password: ADMIN_PASSWORD },
         });

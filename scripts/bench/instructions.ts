@@ -40,8 +40,6 @@ export const SERVER_ENV: Readonly<Record<string, string>> = {
   AUTH_CACHE_TTL: '3600',
   AUTH_NEGATIVE_CACHE_TTL: '3600',
   ACTIVITY_FLUSH_INTERVAL: '60',
-  // Only the administrator's hash at start-up and the two logins use it.
-  PASSWORD_HASH_COST: '12',
 };
 
 /** The two counts kept per window: every thread, and the main thread alone. */

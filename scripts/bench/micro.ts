@@ -149,8 +149,6 @@ export async function microBench(
     LOG_LEVEL: 'error',
     ADMIN_USERNAME,
     ADMIN_PASSWORD,
-    // Only the admin's hash and the login use it; verification never does.
-    PASSWORD_HASH_COST: '12',
   };
   const measureWith = async (
     name: string,

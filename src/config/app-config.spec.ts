@@ -36,7 +36,9 @@ describe('loadConfig', () => {
       authCacheTtl: 10,
       authNegativeCacheTtl: 5,
       authCacheSize: 10_000,
-      passwordHashCost: 15,
+      passwordHash: { memoryCost: 19456, timeCost: 2 },
+      loginIpMaxFailures: 20,
+      authFailureLimit: 50,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -60,7 +62,10 @@ describe('loadConfig', () => {
       AUTH_CACHE_TTL: '0',
       AUTH_NEGATIVE_CACHE_TTL: '0',
       AUTH_CACHE_SIZE: '1',
-      PASSWORD_HASH_COST: '12',
+      PASSWORD_HASH_MEMORY: '65536',
+      PASSWORD_HASH_ITERATIONS: '3',
+      LOGIN_IP_MAX_FAILURES: '0',
+      AUTH_FAILURE_LIMIT: '7',
     });
     expect(config).toEqual({
       port: 8080,
@@ -80,7 +85,9 @@ describe('loadConfig', () => {
       authCacheTtl: 0,
       authNegativeCacheTtl: 0,
       authCacheSize: 1,
-      passwordHashCost: 12,
+      passwordHash: { memoryCost: 65536, timeCost: 3 },
+      loginIpMaxFailures: 0,
+      authFailureLimit: 7,
     });
   });
 
@@ -137,8 +144,13 @@ describe('loadConfig', () => {
       ['AUTH_CACHE_TTL', '3601'],
       ['AUTH_NEGATIVE_CACHE_TTL', '-1'],
       ['AUTH_CACHE_SIZE', '0'],
-      ['PASSWORD_HASH_COST', '11'],
-      ['PASSWORD_HASH_COST', '21'],
+      // Below OWASP's minimum for Argon2id (SPEC §15).
+      ['PASSWORD_HASH_MEMORY', '19455'],
+      ['PASSWORD_HASH_ITERATIONS', '1'],
+      // The scrypt setting is gone: refused, not silently ignored.
+      ['PASSWORD_HASH_COST', '15'],
+      ['LOGIN_IP_MAX_FAILURES', '-1'],
+      ['AUTH_FAILURE_LIMIT', 'many'],
     ];
 
     it.each(invalid)('throws a ConfigError naming %s for %j', (name, value) => {
@@ -212,7 +224,8 @@ describe('loadConfig', () => {
       ['LOGIN_MAX_FAILURES', '1', 'loginMaxFailures', 1],
       ['ACTIVITY_FLUSH_INTERVAL', '1', 'activityFlushInterval', 1],
       ['AUTH_CACHE_TTL', '3600', 'authCacheTtl', 3600],
-      ['PASSWORD_HASH_COST', '20', 'passwordHashCost', 20],
+      ['LOGIN_IP_MAX_FAILURES', '0', 'loginIpMaxFailures', 0],
+      ['AUTH_FAILURE_LIMIT', '0', 'authFailureLimit', 0],
     ] as [string, string, keyof AppConfig, number][])(
       'accepts %s=%s at the edge of its range',
       (name, value, field, expected) => {

@@ -1,6 +1,20 @@
 import { LogLevel } from '@nestjs/common';
 import { isIP } from 'node:net';
 
+/** Argon2id's cost; the lane count is always 1 (OWASP's recommendation). */
+export interface PasswordCost {
+  /** KiB of memory per hash. */
+  memoryCost: number;
+  /** Passes over that memory. */
+  timeCost: number;
+}
+
+/** OWASP's minimum for Argon2id (SPEC §15): 19 MiB, 2 iterations, 1 lane; lower is refused. */
+export const MIN_PASSWORD_COST: PasswordCost = {
+  memoryCost: 19456,
+  timeCost: 2,
+};
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export interface AppConfig {
@@ -25,8 +39,12 @@ export interface AppConfig {
   authNegativeCacheTtl: number;
   /** Most credentials kept in each in-process cache. */
   authCacheSize: number;
-  /** log2 of scrypt's N for new password hashes. */
-  passwordHashCost: number;
+  /** Argon2id cost of new password hashes (at least OWASP's minimum). */
+  passwordHash: PasswordCost;
+  /** Failed logins allowed per IP, any username, per LOGIN_WINDOW; 0 = no limit. */
+  loginIpMaxFailures: number;
+  /** Refused credentials allowed per IP per 60 s; 0 = no limit. */
+  authFailureLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -64,8 +82,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authCacheTtl: read.int('AUTH_CACHE_TTL', 10, 0, 3600),
     authNegativeCacheTtl: read.int('AUTH_NEGATIVE_CACHE_TTL', 5, 0, 3600),
     authCacheSize: read.int('AUTH_CACHE_SIZE', 10_000, 1, 10_000_000),
-    passwordHashCost: read.int('PASSWORD_HASH_COST', 15, 12, 20),
+    passwordHash: {
+      memoryCost: read.int(
+        'PASSWORD_HASH_MEMORY',
+        MIN_PASSWORD_COST.memoryCost,
+        MIN_PASSWORD_COST.memoryCost,
+        4_194_304,
+      ),
+      timeCost: read.int(
+        'PASSWORD_HASH_ITERATIONS',
+        MIN_PASSWORD_COST.timeCost,
+        MIN_PASSWORD_COST.timeCost,
+        100,
+      ),
+    },
+    loginIpMaxFailures: read.int('LOGIN_IP_MAX_FAILURES', 20, 0, 1_000_000),
+    authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 50, 0, 1_000_000),
   };
+  read.removed(
+    'PASSWORD_HASH_COST',
+    'passwords are hashed with Argon2id now: use PASSWORD_HASH_MEMORY (KiB) and PASSWORD_HASH_ITERATIONS',
+  );
   return config;
 }
 
@@ -159,6 +196,13 @@ class EnvReader {
       );
     }
     return raw;
+  }
+
+  /** A setting that no longer exists: refused rather than silently ignored. */
+  removed(name: string, instead: string): void {
+    if (this.env[name] !== undefined) {
+      throw new ConfigError(`${name} is no longer used; ${instead}`);
+    }
   }
 
   private fail(name: string, raw: string, rule: string): never {

@@ -1,5 +1,5 @@
 import { Clock } from '../common/clock';
-import { InMemoryRateLimitStore } from './rate-limit.store';
+import { InMemoryRateLimitStore, MAX_COUNTED_KEYS } from './rate-limit.store';
 import { SlidingWindow } from './sliding-window';
 
 class ManualClock extends Clock {
@@ -105,6 +105,36 @@ describe('InMemoryRateLimitStore', () => {
       isBlocked: false,
     });
     expect(await increment('b', 1000, 2)).toMatchObject({ totalHits: 2 });
+  });
+
+  describe('failure counters', () => {
+    it('count hits in a sliding window and say when one leaves', () => {
+      store.record('ip:a', 60_000);
+      clock.advance(10_000);
+      store.record('ip:a', 60_000);
+      expect(store.count('ip:a', 2, 60_000)).toEqual({
+        count: 2,
+        msUntilAllowed: 50_000,
+        msUntilOldestLeaves: 50_000,
+      });
+      clock.advance(50_000);
+      expect(store.count('ip:a', 2, 60_000).count).toBe(1);
+      expect(store.count('ip:b', 2, 60_000).count).toBe(0);
+    });
+
+    it(`remember at most ${MAX_COUNTED_KEYS} keys under a flood of distinct ones`, () => {
+      for (let i = 0; i < MAX_COUNTED_KEYS + 1000; i++) {
+        store.record(`ip:${i}`, 60_000);
+      }
+      const failures = (store as unknown as { failures: SlidingWindow })
+        .failures;
+      expect(failures.size).toBe(MAX_COUNTED_KEYS);
+      // The newest are kept, the oldest went first.
+      expect(store.count(`ip:${MAX_COUNTED_KEYS + 999}`, 1, 60_000).count).toBe(
+        1,
+      );
+      expect(store.count('ip:0', 1, 60_000).count).toBe(0);
+    });
   });
 
   describe('periodic sweep', () => {

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { Clock } from '../common/clock';
-import { SlidingWindow } from './sliding-window';
+import type { MaybePromise } from '../common/maybe-promise';
+import { SlidingWindow, type WindowState } from './sliding-window';
 
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
@@ -10,25 +11,49 @@ type ThrottlerStorageRecord = Awaited<
 >;
 
 /**
- * Where per-key hit logs live. One instance: in process. Several instances must
- * share one (a Redis sorted set per key, trimmed and counted in one Lua script);
- * bind that implementation to RATE_LIMIT_STORE and nothing else changes.
+ * Sliding-window counters of failures (per client IP: refused credentials,
+ * failed logins). `count` only: a counter never refuses by itself, its user
+ * compares the count with its limit.
  */
-export interface RateLimitStore extends ThrottlerStorage {
+export interface FailureCounters {
+  /** Hits of `key` in the last `windowMs`, and how long until fewer than `limit` remain. */
+  count(
+    key: string,
+    limit: number,
+    windowMs: number,
+  ): MaybePromise<WindowState>;
+  /** Records one hit of `key` now. */
+  record(key: string, windowMs: number): MaybePromise<void>;
+}
+
+/**
+ * Where hit logs live: per-key `max_per_sec` (the throttler's storage), login
+ * lockout's per-IP failures and the failed-authentication counter. One
+ * instance: in process. Several instances must share one (a Redis sorted set
+ * per key, trimmed and counted in one Lua script); bind that implementation to
+ * RATE_LIMIT_STORE and nothing else changes.
+ */
+export interface RateLimitStore extends ThrottlerStorage, FailureCounters {
   /** Drops the state of a key (the key was deleted). */
   forget(key: string): Promise<void>;
 }
+
+/** Most client IPs whose failures are remembered: a flood from many IPs cannot exhaust memory. */
+export const MAX_COUNTED_KEYS = 50_000;
 
 const SWEEP_MS = 10_000;
 
 @Injectable()
 export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly window = new SlidingWindow();
+  private readonly failures = new SlidingWindow(MAX_COUNTED_KEYS);
   private longestTtl = 1000;
-  private readonly sweeper = setInterval(
-    () => this.window.sweep(this.longestTtl, this.clock.now()),
-    SWEEP_MS,
-  ).unref();
+  private longestFailureWindow = 1000;
+  private readonly sweeper = setInterval(() => {
+    const now = this.clock.now();
+    this.window.sweep(this.longestTtl, now);
+    this.failures.sweep(this.longestFailureWindow, now);
+  }, SWEEP_MS).unref();
 
   constructor(private readonly clock: Clock) {}
 
@@ -51,6 +76,15 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
       isBlocked: !state.allowed,
       timeToBlockExpire: Math.ceil(state.msUntilAllowed / 1000),
     });
+  }
+
+  count(key: string, limit: number, windowMs: number): WindowState {
+    return this.failures.peek(key, limit, windowMs, this.clock.now());
+  }
+
+  record(key: string, windowMs: number): void {
+    this.longestFailureWindow = Math.max(this.longestFailureWindow, windowMs);
+    this.failures.hit(key, 1, windowMs, this.clock.now());
   }
 
   forget(key: string): Promise<void> {

@@ -21,6 +21,12 @@ export interface WindowState {
 export class SlidingWindow {
   private readonly logs = new Map<string, Log>();
 
+  /**
+   * `maxKeys` bounds memory under a flood of distinct keys (client IPs): a new
+   * key beyond it evicts the key created first.
+   */
+  constructor(private readonly maxKeys = Infinity) {}
+
   /** Records a hit only when the window has room: refused hits take no allowance. */
   tryHit(
     key: string,
@@ -67,6 +73,9 @@ export class SlidingWindow {
   private prune(key: string, windowMs: number, now: number): Log {
     let log = this.logs.get(key);
     if (!log) {
+      if (this.logs.size >= this.maxKeys) {
+        this.logs.delete(this.logs.keys().next().value as string);
+      }
       log = { times: [], head: 0 };
       this.logs.set(key, log);
     }

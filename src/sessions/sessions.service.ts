@@ -12,7 +12,8 @@ import { CredentialChanges } from '../common/credential-changes';
 import { newId, newToken, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
-import { hashPassword, verifyPassword } from '../users/passwords';
+import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
+import { Semaphore } from '../common/semaphore';
 import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
@@ -29,6 +30,13 @@ export interface LoginResult {
 }
 
 const SWEEP_MS = 60 * 60 * 1000;
+/**
+ * Half of libuv's 4 threads: Argon2id (napi async work) and node-sqlite3 share
+ * that pool, so a login flood leaves the database two threads.
+ */
+export const LOGIN_HASH_CONCURRENCY = 2;
+/** Logins that may wait for a hash permit (a few hashes' time); beyond them, 429 at once. */
+export const LOGIN_HASH_QUEUE = 8;
 /** Ended sessions are kept a day, so their holders hear "session_expired" rather than "invalid_session". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 
@@ -39,6 +47,11 @@ export class SessionsService
   /** Checked against when the username is unknown, so both failures take the same time. */
   private decoyHash?: Promise<string>;
   private sweeper?: NodeJS.Timeout;
+  /** Password hashes computed at once (SPEC §4); the excess is a 429 at once. */
+  private readonly hashPermits = new Semaphore(
+    LOGIN_HASH_CONCURRENCY,
+    LOGIN_HASH_QUEUE,
+  );
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
@@ -55,7 +68,7 @@ export class SessionsService
     const attempt = await this.throttle.begin(dto.username, ip);
     let outcome: LoginOutcome = 'aborted';
     try {
-      const user = await this.check(dto);
+      const user = await this.withHashPermit(() => this.check(dto));
       outcome = user ? 'succeeded' : 'failed';
       if (!user) {
         throw AppError.unauthorized(
@@ -66,18 +79,65 @@ export class SessionsService
       if (!user.active) throw accountDisabled(user.username);
       return await this.open(user);
     } finally {
-      this.throttle.end(attempt, outcome);
+      await this.throttle.end(attempt, outcome);
     }
   }
 
-  /** The user whose password this is, or null; the same work whether the username exists or not. */
+  /**
+   * Runs `work` (which hashes) holding one of the few hash permits, after a
+   * short bounded wait, or refuses at once: a flood of logins must not queue
+   * hashes without bound, and
+   * Argon2id runs on libuv's thread pool, which SQLite needs too.
+   */
+  private async withHashPermit<T>(work: () => Promise<T>): Promise<T> {
+    const permit = this.hashPermits.acquire();
+    if (!permit) {
+      throw AppError.tooManyRequests(
+        'too_many_login_attempts',
+        'Too many logins at once; try again in a moment.',
+        1,
+      );
+    }
+    const release = await permit;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The user whose password this is, or null; the same work whether the
+   * username exists or not. A hash of an older scheme or a lower cost is
+   * replaced once the password has been seen to match.
+   */
   private async check(dto: LoginDto): Promise<User | null> {
     const user = await this.users.findOneBy({
       usernameKey: dto.username.toLowerCase(),
     });
     const hash = user?.passwordHash ?? (await this.decoy());
     const matches = await verifyPassword(dto.password, hash);
-    return user && matches ? user : null;
+    if (!user || !matches) return null;
+    if (user.active && needsRehash(hash, this.config.passwordHash)) {
+      await this.rehash(user, dto.password);
+    }
+    return user;
+  }
+
+  /** Same password, new hash: no session ends. Only if no one changed the password meanwhile. */
+  private async rehash(user: User, password: string): Promise<void> {
+    const fresh = await hashPassword(password, this.config.passwordHash);
+    await this.lock.exclusive(() =>
+      this.users.update(
+        { id: user.id, passwordHash: user.passwordHash },
+        { passwordHash: fresh },
+      ),
+    );
+  }
+
+  /** The hash permits of logins (for tests and diagnostics). */
+  get hashing(): Readonly<Semaphore> {
+    return this.hashPermits;
   }
 
   async logout(id: string | undefined): Promise<void> {
@@ -149,9 +209,7 @@ export class SessionsService
   }
 
   private decoy(): Promise<string> {
-    this.decoyHash ??= hashPassword(newToken(), {
-      logN: this.config.passwordHashCost,
-    });
+    this.decoyHash ??= hashPassword(newToken(), this.config.passwordHash);
     return this.decoyHash;
   }
 }

@@ -1,63 +1,68 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { scrypt, timingSafeEqual } from 'node:crypto';
+import type { PasswordCost } from '../config/app-config';
 
-const KEY_LENGTH = 32;
-const BLOCK_SIZE = 8;
-const PARALLELISM = 1;
-
-export interface ScryptCost {
-  /** log2 of scrypt's N: 15 means 32 MiB and about 150 ms per hash here. */
-  logN: number;
-}
-
-function derive(
+/** The standard PHC encoding, `$argon2id$v=19$m=…,t=…,p=1$salt$hash`: the cost travels with the hash. */
+export function hashPassword(
   password: string,
-  salt: Buffer,
-  logN: number,
-  r: number,
-  p: number,
-): Promise<Buffer> {
-  const N = 2 ** logN;
-  return new Promise((resolve, reject) =>
-    scrypt(
-      password,
-      salt,
-      KEY_LENGTH,
-      { N, r, p, maxmem: 256 * N * r + 16 * 1024 * 1024 },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    ),
-  );
-}
-
-/** `scrypt$logN$r$p$salt$hash`: the parameters travel with the hash, so the cost can change later. */
-export async function hashPassword(
-  password: string,
-  cost: ScryptCost,
+  cost: PasswordCost,
 ): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, cost.logN, BLOCK_SIZE, PARALLELISM);
-  return [
-    'scrypt',
-    cost.logN,
-    BLOCK_SIZE,
-    PARALLELISM,
-    salt.toString('base64'),
-    key.toString('base64'),
-  ].join('$');
+  return hash(password, {
+    algorithm: Algorithm.Argon2id,
+    memoryCost: cost.memoryCost,
+    timeCost: cost.timeCost,
+    parallelism: 1,
+  });
 }
 
+/** Whether `password` matches `stored`: Argon2id, or a hash of the scrypt scheme opsgate used before. */
 export async function verifyPassword(
   password: string,
   stored: string,
 ): Promise<boolean> {
-  const [scheme, logN, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await derive(
-    password,
-    Buffer.from(salt, 'base64'),
-    Number(logN),
-    Number(r),
-    Number(p),
+  if (stored.startsWith('$argon2id$')) {
+    return verify(stored, password).catch(() => false);
+  }
+  if (stored.startsWith('scrypt$')) return verifyScrypt(password, stored);
+  return false;
+}
+
+/** A hash to replace at the next successful login: an older scheme, or a lower cost than configured. */
+export function needsRehash(stored: string, cost: PasswordCost): boolean {
+  const params = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=1\$/.exec(stored);
+  return (
+    params === null ||
+    Number(params[1]) < cost.memoryCost ||
+    Number(params[2]) < cost.timeCost
   );
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * `scrypt$logN$r$p$salt$hash`, written before Argon2id: still verified, so
+ * existing users can log in (and be re-hashed), never written any more.
+ */
+async function verifyScrypt(password: string, stored: string) {
+  const [, logN, r, p, salt, expected] = stored.split('$');
+  if (!salt || !expected) return false;
+  const N = 2 ** Number(logN);
+  const want = Buffer.from(expected, 'base64');
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(
+      password,
+      Buffer.from(salt, 'base64'),
+      want.length,
+      {
+        N,
+        r: Number(r),
+        p: Number(p),
+        maxmem: 256 * N * Number(r) + 16 * 1024 * 1024,
+      },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
+  ).catch(() => null);
+  return (
+    actual !== null &&
+    actual.length === want.length &&
+    timingSafeEqual(actual, want)
+  );
 }

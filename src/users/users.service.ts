@@ -117,7 +117,7 @@ export class UsersService {
   }
 
   hash(password: string): Promise<string> {
-    return hashPassword(password, { logN: this.config.passwordHashCost });
+    return hashPassword(password, this.config.passwordHash);
   }
 
   private async find(manager: EntityManager, username: string): Promise<User> {

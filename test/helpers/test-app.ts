@@ -34,8 +34,6 @@ export async function createTestApp(
   const config = loadConfig({
     DATABASE_PATH: ':memory:',
     ADMIN_PASSWORD,
-    // Cheap hashes keep the suite fast; production's cost is tested on its own.
-    PASSWORD_HASH_COST: '12',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
