@@ -5,6 +5,7 @@ import {
   securityHeaders,
 } from './common/http.middleware';
 import { API_PREFIX } from './app.constants';
+import { answerClientErrors, requireHost } from './common/client-error';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 
 /**
@@ -21,6 +22,7 @@ export function configureApp(
   if (config.trustProxy !== undefined)
     app.set('trust proxy', config.trustProxy);
   app.setGlobalPrefix(API_PREFIX);
-  app.use(securityHeaders, requestLog(), jsonBody());
+  answerClientErrors(app.getHttpServer());
+  app.use(requireHost, securityHeaders, requestLog(), jsonBody());
   return app;
 }

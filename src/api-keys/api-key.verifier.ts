@@ -62,10 +62,13 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   }
 
   /** Synchronous when the key is cached; expiry and the active flag are checked either way. */
-  verify(secret: string): MaybePromise<RequestAuth> {
+  verify(
+    secret: string,
+    gate?: () => MaybePromise<void>,
+  ): MaybePromise<RequestAuth> {
     const digest = sha256Hex(secret);
     const now = this.clock.now();
-    const found = this.cache.lookup(digest, now, () => this.load(digest));
+    const found = this.cache.lookup(digest, now, () => this.load(digest), gate);
     return andThen(found, (verified) => this.admit(verified, digest, now));
   }
 

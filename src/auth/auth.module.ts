@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ApiDescriptionController } from './api-description.controller';
+import { AuthFailures } from './auth-failures';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { MeController } from './me.controller';
@@ -12,7 +13,14 @@ import { ScopeGuard } from './scope.guard';
 @Module({
   imports: [ApiKeysModule, SessionsModule],
   controllers: [MeController, ApiDescriptionController],
-  providers: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard, RouteTable],
+  providers: [
+    AuthFailures,
+    AuthService,
+    AuthGuard,
+    PrivilegesGuard,
+    ScopeGuard,
+    RouteTable,
+  ],
   exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
 })
 export class AuthModule {}

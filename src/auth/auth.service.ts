@@ -5,7 +5,12 @@ import { AppError } from '../common/app-error';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionVerifier } from '../sessions/session.verifier';
-import { findCredential, stripCredentials } from './credentials';
+import { AuthFailures } from './auth-failures';
+import {
+  type Credential,
+  findCredential,
+  stripCredentials,
+} from './credentials';
 import type { Policy } from './policy.decorator';
 import { setAuth } from './request-auth';
 
@@ -17,6 +22,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly apiKeys: ApiKeyVerifier,
     private readonly sessions: SessionVerifier,
+    private readonly failures: AuthFailures,
   ) {}
 
   /**
@@ -25,24 +31,43 @@ export class AuthService {
    * credential, which is the common case.
    */
   authenticate(req: Request, policy: Policy): MaybePromise<void> {
-    const isPublic = policy.kind === 'public';
-    const credential = isPublic
-      ? null
-      : findCredential(req, this.config.allowQueryCredentials);
+    if (policy.kind === 'public') {
+      stripCredentials(req);
+      return;
+    }
+    const ip = req.ip ?? '';
+    let credential: Credential | null;
+    try {
+      credential = findCredential(req, this.config.allowQueryCredentials);
+    } catch (error) {
+      // A malformed credential is refused too (and counted), after the gate.
+      return andThen(this.failures.gate(ip), () =>
+        this.failures.fail(ip, error),
+      );
+    }
     stripCredentials(req);
-    if (isPublic) return;
     if (!credential) {
       throw AppError.unauthorized(
         'no_credentials',
         'This route needs an API key or a session.',
       );
     }
+    const found = credential;
+    return this.failures.counted(ip, () => this.verify(req, found, ip));
+  }
+
+  private verify(
+    req: Request,
+    credential: Credential,
+    ip: string,
+  ): MaybePromise<void> {
+    const gate = () => this.failures.gate(ip);
     if (credential.kind === 'api_key') {
-      return andThen(this.apiKeys.verify(credential.secret), (auth) =>
+      return andThen(this.apiKeys.verify(credential.secret, gate), (auth) =>
         setAuth(req, auth),
       );
     }
-    return andThen(this.sessions.verify(credential.secret), (found) => {
+    return andThen(this.sessions.verify(credential.secret, gate), (found) => {
       // Only a cookie is sent by the browser on its own; headers and query need script access.
       if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
         this.sessions.checkCsrf(found, req.headers['x-csrf-token']);

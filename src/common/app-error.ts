@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'too_many_login_attempts'
+  | 'too_many_failures'
+  | 'malformed_request'
+  | 'headers_too_large'
   | 'internal_error'
   | 'unavailable';
 
@@ -72,7 +75,7 @@ export class AppError extends Error {
   }
 
   static tooManyRequests(
-    code: 'rate_limited' | 'too_many_login_attempts',
+    code: 'rate_limited' | 'too_many_login_attempts' | 'too_many_failures',
     detail: string,
     retryAfterSeconds: number,
   ): AppError {

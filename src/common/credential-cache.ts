@@ -22,16 +22,31 @@ export class CredentialCache<T> {
     this.unknown = new BoundedCache(options.maxSize);
   }
 
-  /** The record (or null for unknown) from memory when cached, else from `load`. */
+  /**
+   * The record (or null for unknown) from memory when cached, else from
+   * `load`. Anything but a verified record passes `gate` first (which may
+   * throw): the failed-authentication limit never stops a known credential.
+   */
   lookup(
     digest: string,
     now: number,
     load: () => Promise<T | null>,
+    gate: () => MaybePromise<void> = () => undefined,
   ): MaybePromise<T | null> {
     const cached = this.known.get(digest, now);
     if (cached !== undefined) return cached;
-    if (this.unknown.get(digest, now)) return null;
-    return this.fill(digest, now, load);
+    const gated = gate();
+    return gated instanceof Promise
+      ? gated.then(() => this.miss(digest, now, load))
+      : this.miss(digest, now, load);
+  }
+
+  private miss(
+    digest: string,
+    now: number,
+    load: () => Promise<T | null>,
+  ): MaybePromise<T | null> {
+    return this.unknown.get(digest, now) ? null : this.fill(digest, now, load);
   }
 
   private async fill(

@@ -67,10 +67,13 @@ export class SessionVerifier implements OnApplicationShutdown {
   }
 
   /** Synchronous when the session is cached; idle timeout and max age are checked either way. */
-  verify(token: string): MaybePromise<VerifiedSession> {
+  verify(
+    token: string,
+    gate?: () => MaybePromise<void>,
+  ): MaybePromise<VerifiedSession> {
     const now = this.clock.now();
     const digest = sha256Hex(token);
-    const found = this.cache.lookup(digest, now, () => this.load(digest));
+    const found = this.cache.lookup(digest, now, () => this.load(digest), gate);
     return andThen(found, (verified) => this.admit(verified, now));
   }
 

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '../common/app-error';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import {
+  RATE_LIMIT_STORE,
+  type RateLimitStore,
+} from '../rate-limits/rate-limit.store';
+
+const WINDOW_MS = 60_000;
+const bucket = (ip: string) => `auth-ip:${ip}`;
+
+/** 401s that refuse a presented credential (SPEC §7); no_credentials is not one. */
+const REFUSALS = new Set<ErrorCode>([
+  'invalid_api_key',
+  'api_key_disabled',
+  'api_key_expired',
+  'invalid_session',
+  'session_expired',
+  'account_disabled',
+]);
+
+/**
+ * Refused credentials per client IP (SPEC §7): after AUTH_FAILURE_LIMIT in a
+ * sliding minute, a credential that is not already verified in memory gets
+ * 429 too_many_failures before any database lookup. The gate is consulted
+ * only on a cache miss, so a working integration behind the same IP keeps
+ * working. 429s are not counted. The counts live in RATE_LIMIT_STORE, shared
+ * between instances when that store is.
+ */
+@Injectable()
+export class AuthFailures {
+  private readonly limit: number;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+  ) {
+    this.limit = config.authFailureLimit;
+  }
+
+  /** Throws 429 too_many_failures while `ip` is over the limit. */
+  gate(ip: string): MaybePromise<void> {
+    if (this.limit === 0) return;
+    return andThen(this.store.count(bucket(ip), this.limit, WINDOW_MS), (s) => {
+      if (s.count < this.limit) return;
+      throw AppError.tooManyRequests(
+        'too_many_failures',
+        'Too many refused credentials from this address; try again later.',
+        s.msUntilAllowed / 1000,
+      );
+    });
+  }
+
+  /** Counts `error` against `ip` when it refuses a credential; then rethrows it. */
+  fail(ip: string, error: unknown): never {
+    if (
+      this.limit > 0 &&
+      error instanceof AppError &&
+      REFUSALS.has(error.code)
+    ) {
+      const recorded = this.store.record(bucket(ip), WINDOW_MS);
+      // A shared store answers later; the 401 need not wait for it.
+      if (recorded instanceof Promise) recorded.catch(() => undefined);
+    }
+    throw error;
+  }
+
+  /** `run()`, with its refusal counted whether it throws now or rejects later. */
+  counted<T>(ip: string, run: () => MaybePromise<T>): MaybePromise<T> {
+    let result: MaybePromise<T>;
+    try {
+      result = run();
+    } catch (error) {
+      return this.fail(ip, error);
+    }
+    return result instanceof Promise
+      ? result.catch((error: unknown) => this.fail(ip, error))
+      : result;
+  }
+}
