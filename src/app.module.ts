@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { PrivilegesGuard } from './auth/privileges.guard';
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     ConfigModule,
     CommonModule,
     DatabaseModule,
+    AuditModule,
     RateLimitsModule,
     AuthModule,
     ApiKeysModule,

@@ -198,6 +198,7 @@ const ROWS: Row[] = [
     expect: admin(204),
   },
   { route: 'GET /api/users', expect: admin(200) },
+  { route: 'GET /api/audit', expect: admin(200) },
   {
     route: 'POST /api/users',
     prepare: (f) => Promise.resolve({ username: f.fresh('n') }),

@@ -31,6 +31,9 @@ const EXPECTED_ROUTES: string[] = [
   'PATCH /api/keys/:id → privileges:admin',
   'POST /api/keys/:id/rotate → privileges:admin',
 
+  // the audit log
+  'GET /api/audit → privileges:admin',
+
   // users
   'GET /api/users → privileges:admin',
   'POST /api/users → privileges:admin',

@@ -79,23 +79,29 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   ): RequestAuth {
     if (!found) throw invalid();
     const { key, auth } = found;
+    // A key that exists is refused on the record (SPEC §13); an unknown one is not.
+    const subject = {
+      actor: `key:${key.id}`,
+      targetType: 'api_key' as const,
+      targetId: key.id,
+    };
     if (
       digest === key.previousKeyHash &&
       !(key.previousExpiresAt!.getTime() > now)
     ) {
-      throw invalid();
+      throw invalid().about(subject);
     }
     if (!key.active) {
       throw AppError.unauthorized(
         'api_key_disabled',
         `API key "${key.title}" is disabled.`,
-      );
+      ).about(subject);
     }
     if (key.expiresAt && key.expiresAt.getTime() <= now) {
       throw AppError.unauthorized(
         'api_key_expired',
         `API key "${key.title}" has expired.`,
-      );
+      ).about(subject);
     }
     this.lastUsed.touch(key.id, now);
     return auth;

@@ -9,8 +9,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { Caller, RequirePrivileges } from '../auth/policy.decorator';
-import { actorOf, type Principal } from '../auth/principal';
+import { Audit, type AuditContext } from '../audit/audit-context';
+import { RequirePrivileges } from '../auth/policy.decorator';
 import { PageQuery } from '../common/validation';
 import {
   CreateApiKeyDto,
@@ -25,8 +25,8 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
-  create(@Body() dto: CreateApiKeyDto, @Caller() caller: Principal) {
-    return this.keys.create(dto, actorOf(caller));
+  create(@Body() dto: CreateApiKeyDto, @Audit() audit: AuditContext) {
+    return this.keys.create(dto, audit);
   }
 
   @Get()
@@ -40,18 +40,26 @@ export class ApiKeysController {
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateApiKeyDto) {
-    return this.keys.update(id, dto);
+  update(
+    @Param('id') id: string,
+    @Body() dto: UpdateApiKeyDto,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.keys.update(id, dto, audit);
   }
 
   @Post(':id/rotate')
-  rotate(@Param('id') id: string, @Body() dto: RotateApiKeyDto) {
-    return this.keys.rotate(id, dto);
+  rotate(
+    @Param('id') id: string,
+    @Body() dto: RotateApiKeyDto,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.keys.rotate(id, dto, audit);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string) {
-    return this.keys.remove(id);
+  remove(@Param('id') id: string, @Audit() audit: AuditContext) {
+    return this.keys.remove(id, audit);
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { changedFields, createdFields } from '../audit/audit-details';
+import { AuditLog } from '../audit/audit-log';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
@@ -40,9 +43,13 @@ export class ApiKeysService {
     private readonly lock: WriteLock,
     private readonly references: References,
     private readonly changes: CredentialChanges,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(dto: CreateApiKeyDto, actor: string): Promise<ApiKeyWithSecret> {
+  async create(
+    dto: CreateApiKeyDto,
+    context: AuditContext,
+  ): Promise<ApiKeyWithSecret> {
     const now = this.clock.now();
     const secret = this.newSecret();
     const key = this.keys.create({
@@ -63,11 +70,16 @@ export class ApiKeysService {
       createdAt: new Date(now),
       updatedAt: new Date(now),
       lastUsedAt: null,
-      createdBy: actor,
+      createdBy: context.actor ?? '',
     });
     await this.lock.transaction(async (manager) => {
       await this.assertNamesExist(manager, dto);
       await manager.insert(ApiKey, key);
+      await this.audit.record(manager, context, {
+        action: 'api_key.create',
+        ...target(key),
+        details: createdFields(this.view(key), NOT_DETAILS),
+      });
     });
     this.announce(key);
     return { ...this.view(key), key: secret };
@@ -86,7 +98,11 @@ export class ApiKeysService {
     return this.view(await this.find(id));
   }
 
-  async update(id: string, dto: UpdateApiKeyDto): Promise<ApiKeyView> {
+  async update(
+    id: string,
+    dto: UpdateApiKeyDto,
+    context: AuditContext,
+  ): Promise<ApiKeyView> {
     const now = this.clock.now();
     const expiresAt =
       dto.expires_at === undefined
@@ -95,6 +111,7 @@ export class ApiKeysService {
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
       await this.assertNamesExist(manager, dto);
+      const before = this.view(key);
       Object.assign(key, {
         title: dto.title ?? key.title,
         description: dto.description ?? key.description,
@@ -108,6 +125,11 @@ export class ApiKeysService {
         updatedAt: new Date(now),
       });
       await manager.update(ApiKey, { id }, withoutId(key));
+      await this.audit.record(manager, context, {
+        action: 'api_key.update',
+        ...target(key),
+        details: changedFields(before, this.view(key), NOT_DETAILS),
+      });
       return key;
     });
     this.announce(key);
@@ -115,7 +137,11 @@ export class ApiKeysService {
   }
 
   /** A new secret for the same key; the old one works for `grace_seconds`, never past the key's expiry. */
-  async rotate(id: string, dto: RotateApiKeyDto): Promise<ApiKeyWithSecret> {
+  async rotate(
+    id: string,
+    dto: RotateApiKeyDto,
+    context: AuditContext,
+  ): Promise<ApiKeyWithSecret> {
     const now = this.clock.now();
     const secret = this.newSecret();
     const key = await this.lock.transaction(async (manager) => {
@@ -131,16 +157,29 @@ export class ApiKeysService {
         updatedAt: new Date(now),
       });
       await manager.update(ApiKey, { id }, withoutId(key));
+      await this.audit.record(manager, context, {
+        action: 'api_key.rotate',
+        ...target(key),
+        details: {
+          grace_seconds: dto.grace_seconds ?? 0,
+          previous_valid_until: isoOrNull(key.previousExpiresAt),
+        },
+      });
       return key;
     });
     this.announce(key);
     return { ...this.view(key), key: secret };
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, context: AuditContext): Promise<void> {
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
       await manager.delete(ApiKey, { id });
+      await this.audit.record(manager, context, {
+        action: 'api_key.delete',
+        ...target(key),
+        details: { title: key.title },
+      });
       return key;
     });
     this.announce(key);
@@ -200,6 +239,21 @@ export class ApiKeysService {
     };
   }
 }
+
+/** Not facts a change of the key sets (the mask is part of the secret; the rest is bookkeeping). */
+const NOT_DETAILS = [
+  'id',
+  'mask',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'last_used_at',
+];
+
+const target = (key: ApiKey) => ({
+  targetType: 'api_key' as const,
+  targetId: key.id,
+});
 
 function withoutId(key: ApiKey): Omit<ApiKey, 'id'> {
   const { id: _id, ...rest } = key;

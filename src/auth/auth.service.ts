@@ -68,15 +68,16 @@ export class AuthService {
       );
     }
     return andThen(this.sessions.verify(credential.secret, gate), (found) => {
-      // Only a cookie is sent by the browser on its own; headers and query need script access.
-      if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
-        this.sessions.checkCsrf(found, req.headers['x-csrf-token']);
-      }
+      // Set before the CSRF check, so a refusal names who was refused (audit log).
       setAuth(req, {
         principal: found.principal,
         sessionRecordId: found.session.id,
         sessionExpiresAt: this.sessions.expiry(found),
       });
+      // Only a cookie is sent by the browser on its own; headers and query need script access.
+      if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {
+        this.sessions.checkCsrf(found, req.headers['x-csrf-token']);
+      }
     });
   }
 }

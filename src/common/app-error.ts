@@ -28,8 +28,19 @@ export interface FieldError {
   message: string;
 }
 
+/** The known credential a refusal was about (for the audit log; never rendered). */
+export interface ErrorSubject {
+  /** `alice` or `key:<id>`. */
+  actor: string;
+  targetType: 'api_key' | 'user';
+  targetId: string;
+}
+
 /** The one error type of opsgate: an HTTP status, a stable code, and extra problem fields. */
 export class AppError extends Error {
+  /** Set when a 401 refuses a credential that exists (disabled, expired). */
+  subject?: ErrorSubject;
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -44,6 +55,12 @@ export class AppError extends Error {
     super(detail);
     Error.stackTraceLimit = limit;
     this.name = 'AppError';
+  }
+
+  /** Marks the refusal as one of a known credential, so it is audited. */
+  about(subject: ErrorSubject): this {
+    this.subject = subject;
+    return this;
   }
 
   static validation(errors: FieldError[]): AppError {

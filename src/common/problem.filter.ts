@@ -3,13 +3,16 @@ import {
   Catch,
   ExceptionFilter,
   HttpException,
+  Inject,
   Logger,
+  Optional,
 } from '@nestjs/common';
-import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from './app-error';
+import { DENIAL_RECORDER, type DenialRecorder } from './denial-recorder';
+import { requestIdOf } from './request-id';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -29,13 +32,30 @@ export const WWW_AUTHENTICATE = 'ApiKey header="X-API-Key"';
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(
+    @Optional()
+    @Inject(DENIAL_RECORDER)
+    private readonly denials?: DenialRecorder,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const error = this.toAppError(exception);
+    const req = host.switchToHttp().getRequest<Request>();
+    const error = this.toAppError(exception, req);
     if (res.headersSent) {
       res.end();
       return;
     }
+    // Refusals are recorded before the answer leaves, so whoever reads the
+    // audit log after the answer finds the entry.
+    if (this.denials && (error.status === 401 || error.status === 403)) {
+      void this.denials.refused(req, error).then(() => this.send(res, error));
+      return;
+    }
+    this.send(res, error);
+  }
+
+  private send(res: Response, error: AppError): void {
     res.status(error.status);
     for (const [name, value] of Object.entries(error.headers)) {
       res.setHeader(name, value);
@@ -56,13 +76,13 @@ export class ProblemFilter implements ExceptionFilter {
     );
   }
 
-  private toAppError(exception: unknown): AppError {
+  private toAppError(exception: unknown, req: Request): AppError {
     if (exception instanceof AppError) return exception;
     if (exception instanceof HttpException) return this.fromHttp(exception);
     if (isConstraintViolation(exception)) {
       return AppError.conflict('The change conflicts with existing data.');
     }
-    const requestId = randomUUID();
+    const requestId = requestIdOf(req);
     this.logger.error(
       `Unhandled error (request ${requestId})`,
       exception instanceof Error ? exception.stack : String(exception),

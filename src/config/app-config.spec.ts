@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       passwordHash: { memoryCost: 19456, timeCost: 2 },
       loginIpMaxFailures: 20,
       authFailureLimit: 50,
+      auditRetentionDays: 90,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       PASSWORD_HASH_ITERATIONS: '3',
       LOGIN_IP_MAX_FAILURES: '0',
       AUTH_FAILURE_LIMIT: '7',
+      AUDIT_RETENTION_DAYS: '30',
     });
     expect(config).toEqual({
       port: 8080,
@@ -88,6 +90,7 @@ describe('loadConfig', () => {
       passwordHash: { memoryCost: 65536, timeCost: 3 },
       loginIpMaxFailures: 0,
       authFailureLimit: 7,
+      auditRetentionDays: 30,
     });
   });
 
@@ -151,6 +154,9 @@ describe('loadConfig', () => {
       ['PASSWORD_HASH_COST', '15'],
       ['LOGIN_IP_MAX_FAILURES', '-1'],
       ['AUTH_FAILURE_LIMIT', 'many'],
+      ['AUDIT_RETENTION_DAYS', '0'],
+      ['AUDIT_RETENTION_DAYS', '36501'],
+      ['AUDIT_RETENTION_DAYS', 'forever'],
     ];
 
     it.each(invalid)('throws a ConfigError naming %s for %j', (name, value) => {
@@ -226,6 +232,8 @@ describe('loadConfig', () => {
       ['AUTH_CACHE_TTL', '3600', 'authCacheTtl', 3600],
       ['LOGIN_IP_MAX_FAILURES', '0', 'loginIpMaxFailures', 0],
       ['AUTH_FAILURE_LIMIT', '0', 'authFailureLimit', 0],
+      ['AUDIT_RETENTION_DAYS', '1', 'auditRetentionDays', 1],
+      ['AUDIT_RETENTION_DAYS', '36500', 'auditRetentionDays', 36500],
     ] as [string, string, keyof AppConfig, number][])(
       'accepts %s=%s at the edge of its range',
       (name, value, field, expected) => {

@@ -45,6 +45,8 @@ export interface AppConfig {
   loginIpMaxFailures: number;
   /** Refused credentials allowed per IP per 60 s; 0 = no limit. */
   authFailureLimit: number;
+  /** Days an audit entry is kept (SPEC §13). */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     loginIpMaxFailures: read.int('LOGIN_IP_MAX_FAILURES', 20, 0, 1_000_000),
     authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 50, 0, 1_000_000),
+    auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 36_500),
   };
   read.removed(
     'PASSWORD_HASH_COST',

@@ -1,4 +1,5 @@
 import { Alert } from '../alerts/alert.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Category } from '../categories/category.entity';
 import { Event } from '../events/event.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   Alert,
   Ticket,
   Role,
+  AuditEntry,
 ];

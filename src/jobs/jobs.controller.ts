@@ -12,6 +12,7 @@ import {
   Caller,
   RequirePrivileges,
 } from '../auth/policy.decorator';
+import { Audit, type AuditContext } from '../audit/audit-context';
 import type { Principal } from '../auth/principal';
 import { Scoped } from '../auth/scope.guard';
 import { PageQuery } from '../common/validation';
@@ -55,7 +56,11 @@ export class JobsController {
   @RequirePrivileges('delete_jobs')
   @Scoped(JOBS, 'stored')
   @HttpCode(204)
-  remove(@Param('id') id: string, @Caller() caller: Principal) {
-    return this.jobs.records.remove(id, caller);
+  remove(
+    @Param('id') id: string,
+    @Caller() caller: Principal,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.jobs.records.remove(id, caller, audit);
   }
 }

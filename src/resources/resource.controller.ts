@@ -16,6 +16,7 @@ import {
   Caller,
   RequirePrivileges,
 } from '../auth/policy.decorator';
+import { Audit, type AuditContext } from '../audit/audit-context';
 import type { Principal } from '../auth/principal';
 import { Scoped, type ScopeSource } from '../auth/scope.guard';
 import { AppValidationPipe, PageQuery } from '../common/validation';
@@ -57,8 +58,12 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @Post()
     @RequirePrivileges(resourcePrivilege('create', name))
     @ScopedHere('body')
-    create(@BodyOf(createDto) dto: object, @Caller() caller: Principal) {
-      return this.service.create(dto, caller);
+    create(
+      @BodyOf(createDto) dto: object,
+      @Caller() caller: Principal,
+      @Audit() audit: AuditContext,
+    ) {
+      return this.service.create(dto, caller, audit);
     }
 
     @Get()
@@ -81,16 +86,21 @@ export function resourceController(definition: CrudResource): Type<unknown> {
       @Param('id') id: string,
       @BodyOf(updateDto) dto: object,
       @Caller() caller: Principal,
+      @Audit() audit: AuditContext,
     ) {
-      return this.service.update(id, dto, caller);
+      return this.service.update(id, dto, caller, audit);
     }
 
     @Delete(':id')
     @RequirePrivileges(resourcePrivilege('delete', name))
     @ScopedHere('stored')
     @HttpCode(204)
-    remove(@Param('id') id: string, @Caller() caller: Principal) {
-      return this.service.remove(id, caller);
+    remove(
+      @Param('id') id: string,
+      @Caller() caller: Principal,
+      @Audit() audit: AuditContext,
+    ) {
+      return this.service.remove(id, caller, audit);
     }
   }
 

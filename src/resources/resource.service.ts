@@ -1,4 +1,7 @@
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { changedFields, createdFields } from '../audit/audit-details';
+import type { AuditEvent, AuditLog } from '../audit/audit-log';
 import { actorOf, type Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -13,6 +16,9 @@ import { References } from './references';
 import { applyScopeFilter } from './scope-filter';
 
 export type RecordView = Record<string, unknown>;
+
+/** Record fields that are not facts a change sets. */
+const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
 
 /**
  * CRUD for every guarded resource: one copy of pagination, scope filtering,
@@ -29,6 +35,7 @@ export class ResourceService<E extends RecordBase> {
     private readonly clock: Clock,
     private readonly references: References,
     private readonly changes: CredentialChanges,
+    private readonly audit: AuditLog,
   ) {
     this.repo = dataSource.getRepository(definition.entity);
   }
@@ -48,6 +55,24 @@ export class ResourceService<E extends RecordBase> {
     );
   }
 
+  /** Records that grant rights are audited, in the transaction of the change. */
+  private async record(
+    manager: EntityManager,
+    context: AuditContext,
+    verb: 'create' | 'update' | 'delete',
+    id: string,
+    details: () => AuditEvent['details'],
+  ): Promise<void> {
+    const kind = this.definition.grantsRights;
+    if (!kind) return;
+    await this.audit.record(manager, context, {
+      action: `${kind}.${verb}`,
+      targetType: kind,
+      targetId: id,
+      details: details(),
+    });
+  }
+
   /** Holders of a changed role see it on their very next request. */
   private announce(id: string): void {
     if (this.definition.grantsRights) {
@@ -55,7 +80,11 @@ export class ResourceService<E extends RecordBase> {
     }
   }
 
-  async create(dto: object, caller: Principal): Promise<RecordView> {
+  async create(
+    dto: object,
+    caller: Principal,
+    context: AuditContext,
+  ): Promise<RecordView> {
     const now = new Date(this.clock.now());
     const values = this.fromBody(dto);
     const record = {
@@ -79,6 +108,9 @@ export class ResourceService<E extends RecordBase> {
       this.definition.rules?.beforeWrite?.(caller, record, null);
       await this.assertReferencesExist(manager, values);
       await manager.insert(this.definition.entity, record as never);
+      await this.record(manager, context, 'create', record.id, () =>
+        createdFields(this.view(record), BOOKKEEPING),
+      );
     });
     this.announce(record.id);
     return this.view(record);
@@ -116,6 +148,7 @@ export class ResourceService<E extends RecordBase> {
     id: string,
     dto: object,
     caller: Principal,
+    context: AuditContext,
   ): Promise<RecordView> {
     const values = this.fromBody(dto);
     const record = await this.lock.transaction(async (manager) => {
@@ -125,18 +158,26 @@ export class ResourceService<E extends RecordBase> {
       this.definition.rules?.beforeWrite?.(caller, next, stored);
       await this.assertReferencesExist(manager, values);
       await manager.update(this.definition.entity, { id }, changes as never);
+      await this.record(manager, context, 'update', id, () =>
+        changedFields(this.view(stored), this.view(next)),
+      );
       return next;
     });
     this.announce(record.id);
     return this.view(record);
   }
 
-  async remove(id: string, caller: Principal): Promise<void> {
+  async remove(
+    id: string,
+    caller: Principal,
+    context: AuditContext,
+  ): Promise<void> {
     await this.lock.transaction(async (manager) => {
       const stored = await this.find(manager, id);
       this.definition.rules?.beforeDelete?.(caller, stored);
       await this.references.assertUnreferenced(manager, this.definition, id);
       await manager.delete(this.definition.entity, { id });
+      await this.record(manager, context, 'delete', id, () => ({}));
     });
     this.announce(id);
   }

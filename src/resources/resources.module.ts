@@ -15,6 +15,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { MONITORS } from '../monitors/monitor.resource';
 import { TICKETS } from '../tickets/ticket.resource';
 import { ApiKey } from '../api-keys/api-key.entity';
+import { AuditLog } from '../audit/audit-log';
 import { CredentialChanges } from '../common/credential-changes';
 import { ROLES } from '../roles/role.resource';
 import { User } from '../users/user.entity';
@@ -48,12 +49,27 @@ const HOLDERS: ReferenceHolder[] = [
 
 const ALL = [...CRUD_RESOURCES, JOBS as ResourceDefinition];
 
+type ServiceDeps = [
+  DataSource,
+  WriteLock,
+  Clock,
+  References,
+  CredentialChanges,
+  AuditLog,
+];
+
 const serviceProvider = (definition: ResourceDefinition): Provider => ({
   provide: serviceToken(definition),
-  inject: [DataSource, WriteLock, Clock, References, CredentialChanges],
-  useFactory: (
-    ...deps: [DataSource, WriteLock, Clock, References, CredentialChanges]
-  ) => new ResourceService(definition, ...deps),
+  inject: [
+    DataSource,
+    WriteLock,
+    Clock,
+    References,
+    CredentialChanges,
+    AuditLog,
+  ],
+  useFactory: (...deps: ServiceDeps) =>
+    new ResourceService(definition, ...deps),
 });
 
 @Module({

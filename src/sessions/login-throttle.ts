@@ -10,6 +10,12 @@ import { SlidingWindow } from '../rate-limits/sliding-window';
 
 export type LoginOutcome = 'succeeded' | 'failed' | 'aborted';
 
+/** A lockout that a failure has just started (SPEC §13: recorded once). */
+export interface LockoutStart {
+  failures: number;
+  windowSeconds: number;
+}
+
 interface InFlight {
   count: number;
   /** Attempts waiting for one in flight to settle. */
@@ -99,27 +105,42 @@ export class LoginThrottle implements OnModuleDestroy {
   /**
    * Settles an attempt: a failure is recorded, a success clears the failures
    * of its username and IP (not the IP's own count: one valid account must not
-   * reset an address's random guesses).
+   * reset an address's random guesses). Returns the lockout this failure
+   * started, if it filled the window.
    */
-  async end({ key, ip }: LoginAttempt, outcome: LoginOutcome): Promise<void> {
-    this.settle(key, outcome);
+  async end(
+    { key, ip }: LoginAttempt,
+    outcome: LoginOutcome,
+  ): Promise<LockoutStart | null> {
+    const lockout = this.settle(key, outcome);
     if (outcome === 'failed' && this.ipMax > 0) {
       await this.store.record(ipBucket(ip), this.windowMs);
     }
+    return lockout;
   }
 
-  private settle(key: string, outcome: LoginOutcome): void {
+  private settle(key: string, outcome: LoginOutcome): LockoutStart | null {
+    let lockout: LockoutStart | null = null;
     if (outcome === 'failed') {
-      this.failures.hit(key, this.max, this.windowMs, this.clock.now());
+      const state = this.failures.hit(
+        key,
+        this.max,
+        this.windowMs,
+        this.clock.now(),
+      );
+      if (state.count === this.max) {
+        lockout = { failures: this.max, windowSeconds: this.windowMs / 1000 };
+      }
     } else if (outcome === 'succeeded') {
       this.failures.forget(key);
     }
     const flight = this.inFlight.get(key);
-    if (!flight) return;
+    if (!flight) return lockout;
     flight.count--;
     const waiting = flight.waiting.splice(0);
     if (flight.count === 0) this.inFlight.delete(key);
     for (const wake of waiting) wake();
+    return lockout;
   }
 
   onModuleDestroy(): void {

@@ -84,12 +84,18 @@ export class SessionVerifier implements OnApplicationShutdown {
         'The session is not valid.',
       );
     }
-    if (!found.active) throw accountDisabled(found.principal.id);
+    // A session that exists is refused on the record (SPEC §13); an unknown one is not.
+    const subject = {
+      actor: found.principal.id,
+      targetType: 'user' as const,
+      targetId: found.principal.id,
+    };
+    if (!found.active) throw accountDisabled(found.principal.id).about(subject);
     if (now >= this.expiry(found)) {
       throw AppError.unauthorized(
         'session_expired',
         'The session has expired.',
-      );
+      ).about(subject);
     }
     found.lastSeen = now;
     this.activity.touch(found.session.id, now);

@@ -8,6 +8,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Audit, type AuditContext } from '../audit/audit-context';
 import { Authenticated, Public } from '../auth/policy.decorator';
 import { authOf } from '../auth/request-auth';
 import { LoginDto } from './login.dto';
@@ -32,8 +33,9 @@ export class SessionsController {
     @Body() dto: LoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
+    @Audit() audit: AuditContext,
   ) {
-    const result = await this.sessions.login(dto, req.ip ?? '');
+    const result = await this.sessions.login(dto, audit);
     res.cookie(SESSION_COOKIE, result.session_id, cookieOptions(req));
     return result;
   }
@@ -41,8 +43,12 @@ export class SessionsController {
   @Delete('current')
   @Authenticated()
   @HttpCode(204)
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    await this.sessions.logout(authOf(req)?.sessionRecordId);
+  async logout(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Audit() audit: AuditContext,
+  ) {
+    await this.sessions.logout(authOf(req), audit);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   }
 }

@@ -6,6 +6,9 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditLog } from '../audit/audit-log';
+import type { RequestAuth } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
@@ -18,7 +21,7 @@ import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
 import { LoginDto } from './login.dto';
-import { LoginOutcome, LoginThrottle } from './login-throttle';
+import { LockoutStart, LoginThrottle } from './login-throttle';
 import { Session } from './session.entity';
 import { SessionVerifier, accountDisabled } from './session.verifier';
 
@@ -62,24 +65,60 @@ export class SessionsService
     private readonly clock: Clock,
     private readonly lock: WriteLock,
     private readonly changes: CredentialChanges,
+    private readonly audit: AuditLog,
   ) {}
 
-  async login(dto: LoginDto, ip: string): Promise<LoginResult> {
-    const attempt = await this.throttle.begin(dto.username, ip);
-    let outcome: LoginOutcome = 'aborted';
+  async login(dto: LoginDto, context: AuditContext): Promise<LoginResult> {
+    const attempt = await this.throttle.begin(dto.username, context.ip ?? '');
+    let user: User | null;
     try {
-      const user = await this.withHashPermit(() => this.check(dto));
-      outcome = user ? 'succeeded' : 'failed';
-      if (!user) {
-        throw AppError.unauthorized(
+      user = await this.withHashPermit(() => this.check(dto));
+    } catch (error) {
+      await this.throttle.end(attempt, 'aborted');
+      throw error;
+    }
+    const lockout = await this.throttle.end(
+      attempt,
+      user ? 'succeeded' : 'failed',
+    );
+    if (user?.active) return this.open(user, context);
+    const refusal = user
+      ? accountDisabled(user.username)
+      : AppError.unauthorized(
           'login_failed',
           'The username or password is wrong.',
         );
-      }
-      if (!user.active) throw accountDisabled(user.username);
-      return await this.open(user);
-    } finally {
-      await this.throttle.end(attempt, outcome);
+    await this.recordFailure(dto.username, refusal, lockout, context);
+    throw refusal;
+  }
+
+  /** session.login (failed), and session.lockout once when this failure starts one. */
+  private async recordFailure(
+    username: string,
+    refusal: AppError,
+    lockout: LockoutStart | null,
+    context: AuditContext,
+  ): Promise<void> {
+    const target = { targetType: 'user' as const, targetId: username };
+    await this.audit.recordAlone(context, {
+      action: 'session.login',
+      actor: null,
+      ...target,
+      outcome: 'failed',
+      code: refusal.code,
+    });
+    if (lockout) {
+      await this.audit.recordAlone(context, {
+        action: 'session.lockout',
+        actor: null,
+        ...target,
+        outcome: 'denied',
+        code: 'too_many_login_attempts',
+        details: {
+          failures: lockout.failures,
+          window_seconds: lockout.windowSeconds,
+        },
+      });
     }
   }
 
@@ -140,13 +179,24 @@ export class SessionsService
     return this.hashPermits;
   }
 
-  async logout(id: string | undefined): Promise<void> {
-    if (id === undefined) {
+  async logout(
+    auth: RequestAuth | undefined,
+    context: AuditContext,
+  ): Promise<void> {
+    const id = auth?.sessionRecordId;
+    if (!auth || id === undefined) {
       throw AppError.notFound(
         'This request has no session: it came with an API key.',
       );
     }
-    await this.lock.exclusive(() => this.sessions.delete({ id }));
+    await this.lock.transaction(async (manager) => {
+      await manager.delete(Session, { id });
+      await this.audit.record(manager, context, {
+        action: 'session.logout',
+        targetType: 'user',
+        targetId: auth.principal.id,
+      });
+    });
     this.changes.publish({ kind: 'session', id });
   }
 
@@ -186,7 +236,7 @@ export class SessionsService
   }
 
   /** Always a brand-new session: an ID sent along with the login is never reused. */
-  private async open(user: User): Promise<LoginResult> {
+  private async open(user: User, context: AuditContext): Promise<LoginResult> {
     const now = this.clock.now();
     const token = newToken();
     const csrf = newToken();
@@ -198,7 +248,15 @@ export class SessionsService
       createdAt: new Date(now),
       lastSeenAt: new Date(now),
     });
-    await this.lock.exclusive(() => this.sessions.insert(session));
+    await this.lock.transaction(async (manager) => {
+      await manager.insert(Session, session);
+      await this.audit.record(manager, context, {
+        action: 'session.login',
+        actor: user.username,
+        targetType: 'user',
+        targetId: user.username,
+      });
+    });
     const expiresAt = this.verifier.expiry({ session, lastSeen: now });
     return {
       session_id: token,

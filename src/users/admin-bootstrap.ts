@@ -23,12 +23,16 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if ((await this.users.count()) > 0) return;
     const generated = this.config.adminPassword === undefined;
     const password = this.config.adminPassword ?? randomString(24);
-    await this.users.create({
-      username: this.config.adminUsername,
-      password,
-      full_name: 'Administrator',
-      privileges: [ADMIN],
-    });
+    await this.users.create(
+      {
+        username: this.config.adminUsername,
+        password,
+        full_name: 'Administrator',
+        privileges: [ADMIN],
+      },
+      // Start-up itself, not a caller.
+      { actor: null, ip: null, requestId: null },
+    );
     if (!generated) {
       this.logger.log(
         `Created administrator "${this.config.adminUsername}" with the password from ADMIN_PASSWORD.`,

@@ -9,6 +9,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import { Audit, type AuditContext } from '../audit/audit-context';
 import { RequirePrivileges } from '../auth/policy.decorator';
 import { PageQuery } from '../common/validation';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
@@ -20,8 +21,8 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  create(@Body() dto: CreateUserDto) {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @Audit() audit: AuditContext) {
+    return this.users.create(dto, audit);
   }
 
   @Get()
@@ -35,13 +36,17 @@ export class UsersController {
   }
 
   @Patch(':username')
-  update(@Param('username') username: string, @Body() dto: UpdateUserDto) {
-    return this.users.update(username, dto);
+  update(
+    @Param('username') username: string,
+    @Body() dto: UpdateUserDto,
+    @Audit() audit: AuditContext,
+  ) {
+    return this.users.update(username, dto, audit);
   }
 
   @Delete(':username')
   @HttpCode(204)
-  remove(@Param('username') username: string) {
-    return this.users.remove(username);
+  remove(@Param('username') username: string, @Audit() audit: AuditContext) {
+    return this.users.remove(username, audit);
   }
 }

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { CHANGED, changedFields, createdFields } from '../audit/audit-details';
+import { AuditLog } from '../audit/audit-log';
 import { ADMIN } from '../auth/privileges';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -14,6 +17,13 @@ import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
 import { User } from './user.entity';
 import { userView } from './user.view';
 
+const NOT_DETAILS = ['created_at', 'updated_at'];
+
+const target = (user: User) => ({
+  targetType: 'user' as const,
+  targetId: user.username,
+});
+
 const isActiveAdmin = (user: Pick<User, 'active' | 'privileges'>) =>
   user.active && user.privileges.includes(ADMIN);
 
@@ -26,9 +36,10 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly lock: WriteLock,
     private readonly references: References,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  async create(dto: CreateUserDto, context: AuditContext): Promise<UserView> {
     const now = new Date(this.clock.now());
     const passwordHash = await this.hash(dto.password);
     const user = this.users.create({
@@ -48,6 +59,11 @@ export class UsersService {
       await this.assertFree(manager, user.usernameKey);
       await this.assertNamesExist(manager, dto);
       await manager.insert(User, user);
+      await this.audit.record(manager, context, {
+        action: 'user.create',
+        ...target(user),
+        details: createdFields(userView(user), NOT_DETAILS),
+      });
     });
     return userView(user);
   }
@@ -65,7 +81,11 @@ export class UsersService {
     return userView(await this.find(this.users.manager, username));
   }
 
-  async update(username: string, dto: UpdateUserDto): Promise<UserView> {
+  async update(
+    username: string,
+    dto: UpdateUserDto,
+    context: AuditContext,
+  ): Promise<UserView> {
     const passwordHash =
       dto.password === undefined ? undefined : await this.hash(dto.password);
     const { before, after } = await this.lock.transaction(async (manager) => {
@@ -92,6 +112,15 @@ export class UsersService {
       }
       const { id, ...changes } = after;
       await manager.update(User, { id }, changes);
+      const details = changedFields(userView(before), userView(after));
+      // That the password changed, never what to.
+      if (passwordHash !== undefined) details.password = CHANGED;
+      await this.audit.record(manager, context, {
+        action: 'user.update',
+        // The username the change was asked for, and the new one in details.
+        ...target(before),
+        details,
+      });
       return { before, after };
     });
     // A new password ends every session; so does coming back from disabled,
@@ -102,11 +131,15 @@ export class UsersService {
     return userView(after);
   }
 
-  async remove(username: string): Promise<void> {
+  async remove(username: string, context: AuditContext): Promise<void> {
     const user = await this.lock.transaction(async (manager) => {
       const user = await this.find(manager, username);
       if (isActiveAdmin(user)) await this.assertNotLastAdmin(manager, user);
       await manager.delete(User, { id: user.id });
+      await this.audit.record(manager, context, {
+        action: 'user.delete',
+        ...target(user),
+      });
       return user;
     });
     await this.sessions.userChanged(user.id, true);

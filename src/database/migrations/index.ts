@@ -2,6 +2,7 @@ import { InitialSchema1795704869502 } from './1795704869502-initial-schema';
 import { GuardedResources1795705253982 } from './1795705253982-guarded-resources';
 import { ListOrderIndexes1795707896427 } from './1795707896427-list-order-indexes';
 import { Roles1796160509307 } from './1796160509307-roles';
+import { AuditLog1796161692104 } from './1796161692104-audit-log';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   GuardedResources1795705253982,
   ListOrderIndexes1795707896427,
   Roles1796160509307,
+  AuditLog1796161692104,
 ];

@@ -1,0 +1,27 @@
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import type { Request } from 'express';
+import { actorOf } from '../auth/principal';
+import { authOf } from '../auth/request-auth';
+import { requestIdOf } from '../common/request-id';
+
+/** Who did it, from where: what every audit entry of a request shares. */
+export interface AuditContext {
+  actor: string | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export function auditContextOf(req: Request): AuditContext {
+  const principal = authOf(req)?.principal;
+  return {
+    actor: principal ? actorOf(principal) : null,
+    ip: req.ip ?? null,
+    requestId: requestIdOf(req),
+  };
+}
+
+/** The audit context of this request, for a handler to pass to its service. */
+export const Audit = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) =>
+    auditContextOf(context.switchToHttp().getRequest<Request>()),
+);

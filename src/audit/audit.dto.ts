@@ -1,0 +1,55 @@
+import { IsIn, IsISO8601, IsString, Matches, MaxLength } from 'class-validator';
+import { Optional, PageQuery } from '../common/validation';
+import {
+  AUDIT_TARGET_TYPES,
+  type AuditDetails,
+  type AuditTargetType,
+} from './audit-entry.entity';
+
+/** GET /api/audit: a page, and filters that must all match. */
+export class AuditQuery extends PageQuery {
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  actor?: string;
+
+  @Optional()
+  @IsString()
+  @Matches(/^[a-z_]{1,16}\.[a-z_]{1,16}$/, {
+    message: 'action must be of the form noun.verb, e.g. api_key.create',
+  })
+  action?: string;
+
+  @Optional()
+  @IsIn(AUDIT_TARGET_TYPES)
+  target_type?: AuditTargetType;
+
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  target_id?: string;
+
+  /** Entries at or after this instant. */
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  since?: string;
+
+  /** Entries at or before this instant. */
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  until?: string;
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actor: string | null;
+  action: string;
+  target_type: AuditTargetType | null;
+  target_id: string | null;
+  outcome: string;
+  code: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: AuditDetails;
+}
