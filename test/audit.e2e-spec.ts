@@ -38,7 +38,11 @@ describe('audit log (SPEC §13)', () => {
   const fresh = (prefix: string) => `${prefix}-${++counter}`;
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_MAX_FAILURES: '3' });
+    // No per-IP failure limit: the flood below must reach the verifiers.
+    t = await createTestApp({
+      LOGIN_MAX_FAILURES: '3',
+      AUTH_FAILURE_LIMIT: '0',
+    });
     admin = await login(t.server);
     await seedScope(t.server, admin, ['prod', 'dev'], ['web']);
   });
