@@ -31,6 +31,7 @@ import {
 } from './bench/config';
 import { JUDGED, measureInstructions } from './bench/instructions';
 import type { RowResult, RowSpec } from './bench/load';
+import { loginFlood, loginFloodLines } from './bench/login-flood';
 import { MicroResult, microBench } from './bench/micro';
 import {
   Child,
@@ -169,6 +170,12 @@ async function main(tempDir: string): Promise<void> {
     config.durationSec,
   );
   await stop(bare);
+  const flood = await loginFlood(
+    server.port,
+    fixture.apiKey,
+    16,
+    config.loginFloodSec,
+  );
 
   progress('micro-benchmark: one verification in process');
   const micro: MicroResult = await microBench(
@@ -200,6 +207,7 @@ async function main(tempDir: string): Promise<void> {
     server_startup_ms: server.startupMs,
     seeded_events: seeded,
     rows,
+    login_flood: flood,
     micro,
     big,
     targets: list,
@@ -213,6 +221,8 @@ async function main(tempDir: string): Promise<void> {
     `server start-up: ${server.startupMs.toFixed(0)} ms`,
     '',
     rowsTable(rows),
+    '',
+    ...loginFloodLines(flood),
     '',
     ...microLines(micro),
   ];

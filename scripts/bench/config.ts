@@ -30,6 +30,8 @@ export interface BenchConfig {
   bigKeys: number;
   microCachedCalls: number;
   microUncachedCalls: number;
+  /** Seconds of the login flood (and of its probes alone before it). */
+  loginFloodSec: number;
 }
 
 function positive(name: string, fallback: number, orZero = false): number {
@@ -63,6 +65,7 @@ export function loadBenchConfig(): BenchConfig {
     bigKeys: 100_000,
     microCachedCalls: Math.round(positive('BENCH_MICRO_CACHED', 100_000)),
     microUncachedCalls: Math.round(positive('BENCH_MICRO_UNCACHED', 5_000)),
+    loginFloodSec: positive('BENCH_LOGIN_FLOOD', durationSec),
   };
 }
 

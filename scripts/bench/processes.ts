@@ -139,6 +139,8 @@ export async function startServer(
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       NO_COLOR: '1',
+      // Rows 4 and flood name their client IP in X-Forwarded-For.
+      TRUST_PROXY: 'loopback',
       ...options.env,
     },
     port,

@@ -8,7 +8,13 @@ import {
 } from '../rate-limits/rate-limit.store';
 
 const WINDOW_MS = 60_000;
-const bucket = (ip: string) => `auth-ip:${ip}`;
+/**
+ * The client IP (Express's, so TRUST_PROXY applies), read only when needed:
+ * a cached credential's request never computes it.
+ */
+const bucket = (req: Client) => `auth-ip:${req.ip ?? ''}`;
+
+type Client = { readonly ip?: string };
 
 /** 401s that refuse a presented credential (SPEC §7); no_credentials is not one. */
 const REFUSALS = new Set<ErrorCode>([
@@ -39,27 +45,30 @@ export class AuthFailures {
     this.limit = config.authFailureLimit;
   }
 
-  /** Throws 429 too_many_failures while `ip` is over the limit. */
-  gate(ip: string): MaybePromise<void> {
+  /** Throws 429 too_many_failures while the client's IP is over the limit. */
+  gate(req: Client): MaybePromise<void> {
     if (this.limit === 0) return;
-    return andThen(this.store.count(bucket(ip), this.limit, WINDOW_MS), (s) => {
-      if (s.count < this.limit) return;
-      throw AppError.tooManyRequests(
-        'too_many_failures',
-        'Too many refused credentials from this address; try again later.',
-        s.msUntilAllowed / 1000,
-      );
-    });
+    return andThen(
+      this.store.count(bucket(req), this.limit, WINDOW_MS),
+      (s) => {
+        if (s.count < this.limit) return;
+        throw AppError.tooManyRequests(
+          'too_many_failures',
+          'Too many refused credentials from this address; try again later.',
+          s.msUntilAllowed / 1000,
+        );
+      },
+    );
   }
 
-  /** Counts `error` against `ip` when it refuses a credential; then rethrows it. */
-  fail(ip: string, error: unknown): never {
+  /** Counts `error` against the client's IP when it refuses a credential; then rethrows it. */
+  fail(req: Client, error: unknown): never {
     if (
       this.limit > 0 &&
       error instanceof AppError &&
       REFUSALS.has(error.code)
     ) {
-      const recorded = this.store.record(bucket(ip), WINDOW_MS);
+      const recorded = this.store.record(bucket(req), WINDOW_MS);
       // A shared store answers later; the 401 need not wait for it.
       if (recorded instanceof Promise) recorded.catch(() => undefined);
     }
@@ -67,15 +76,15 @@ export class AuthFailures {
   }
 
   /** `run()`, with its refusal counted whether it throws now or rejects later. */
-  counted<T>(ip: string, run: () => MaybePromise<T>): MaybePromise<T> {
+  counted<T>(req: Client, run: () => MaybePromise<T>): MaybePromise<T> {
     let result: MaybePromise<T>;
     try {
       result = run();
     } catch (error) {
-      return this.fail(ip, error);
+      return this.fail(req, error);
     }
     return result instanceof Promise
-      ? result.catch((error: unknown) => this.fail(ip, error))
+      ? result.catch((error: unknown) => this.fail(req, error))
       : result;
   }
 }

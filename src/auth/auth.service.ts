@@ -35,14 +35,13 @@ export class AuthService {
       stripCredentials(req);
       return;
     }
-    const ip = req.ip ?? '';
     let credential: Credential | null;
     try {
       credential = findCredential(req, this.config.allowQueryCredentials);
     } catch (error) {
       // A malformed credential is refused too (and counted), after the gate.
-      return andThen(this.failures.gate(ip), () =>
-        this.failures.fail(ip, error),
+      return andThen(this.failures.gate(req), () =>
+        this.failures.fail(req, error),
       );
     }
     stripCredentials(req);
@@ -53,15 +52,11 @@ export class AuthService {
       );
     }
     const found = credential;
-    return this.failures.counted(ip, () => this.verify(req, found, ip));
+    return this.failures.counted(req, () => this.verify(req, found));
   }
 
-  private verify(
-    req: Request,
-    credential: Credential,
-    ip: string,
-  ): MaybePromise<void> {
-    const gate = () => this.failures.gate(ip);
+  private verify(req: Request, credential: Credential): MaybePromise<void> {
+    const gate = () => this.failures.gate(req);
     if (credential.kind === 'api_key') {
       return andThen(this.apiKeys.verify(credential.secret, gate), (auth) =>
         setAuth(req, auth),

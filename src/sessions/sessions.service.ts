@@ -34,12 +34,13 @@ export interface LoginResult {
 
 const SWEEP_MS = 60 * 60 * 1000;
 /**
- * Half of libuv's 4 threads: Argon2id (napi async work) and node-sqlite3 share
- * that pool, so a login flood leaves the database two threads.
+ * One Argon2id hash at a time (about 35 ms here, so some 30 logins a second):
+ * it runs on libuv's thread pool, which node-sqlite3 shares, and on a small
+ * machine every other core is the event loop's. Beyond the few waiting, 429.
  */
-export const LOGIN_HASH_CONCURRENCY = 2;
-/** Logins that may wait for a hash permit (a few hashes' time); beyond them, 429 at once. */
-export const LOGIN_HASH_QUEUE = 8;
+export const LOGIN_HASH_CONCURRENCY = 1;
+/** Logins that may wait for the hash permit (a few hashes' time); beyond them, 429 at once. */
+export const LOGIN_HASH_QUEUE = 7;
 /** Ended sessions are kept a day, so their holders hear "session_expired" rather than "invalid_session". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 
