@@ -2,8 +2,11 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/app-config';
 import { dataSourceOptions } from './src/database/data-source-options';
 
-/** The DataSource of the TypeORM CLI: `npm run migration:generate -- src/database/migrations/Name`. */
+/**
+ * The DataSource of the TypeORM CLI: `npm run migration:generate --
+ * src/database/migrations/Name` (with DATABASE_URL set: src/database/postgres/migrations/Name).
+ */
 export default new DataSource({
-  ...dataSourceOptions(loadConfig().databasePath),
+  ...dataSourceOptions(loadConfig()),
   migrationsRun: false,
 });

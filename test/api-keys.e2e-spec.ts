@@ -15,6 +15,7 @@ import {
 import { FakeClock, iso } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
+import { describeOnSqlite } from './helpers/test-database';
 
 const RECORD_FIELDS = [
   'active',
@@ -756,7 +757,8 @@ describe('API keys with API_KEY_LENGTH=40', () => {
   });
 });
 
-describe('API key and session storage', () => {
+// What reaches the disk is SQLite's file here; test/integration/postgres.int-spec.ts reads PostgreSQL's rows.
+describeOnSqlite('API key and session storage', () => {
   let dir: string;
   let path: string;
   let key: CreatedKey;

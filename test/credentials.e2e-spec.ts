@@ -9,6 +9,7 @@ import {
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
+import { sql } from './helpers/test-database';
 
 /** Well-formed but unknown: they reach the lookup and fail there. */
 const UNKNOWN_KEY = 'NotARealKeyButWellFormed';
@@ -371,7 +372,7 @@ describe('credentials', () => {
       expect(JSON.stringify(fetched.body)).not.toContain(adminKey.key);
 
       const rows = await t.dataSource.query(
-        'SELECT * FROM api_keys WHERE id = ?',
+        sql('SELECT * FROM api_keys WHERE id = ?'),
         [res.body.id],
       );
       expect(rows).toHaveLength(1);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../src/database/migrations';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { describeOnSqlite } from './helpers/test-database';
 
 const MIGRATION_NAMES = MIGRATIONS.map((migration) => new migration().name);
 
@@ -34,7 +35,8 @@ async function pragma(dataSource: DataSource, name: string): Promise<unknown> {
   return Object.values(rows[0])[0];
 }
 
-describe('migrations', () => {
+// SQLite's migrations; test/integration/postgres.int-spec.ts checks PostgreSQL's set.
+describeOnSqlite('migrations', () => {
   describe('on a fresh in-memory database', () => {
     let t: TestApp;
     beforeAll(async () => {

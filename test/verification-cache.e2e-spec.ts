@@ -15,6 +15,7 @@ import {
 import { FakeClock } from './helpers/fake-clock';
 import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { sql as inDialect } from './helpers/test-database';
 
 const KEY_LOOKUP = /^SELECT .* FROM "api_keys"/;
 const SESSION_LOOKUP = /^SELECT .* FROM "sessions"/;
@@ -267,10 +268,10 @@ describe('verification cache', () => {
       );
       await t.app.get(ApiKeyVerifier).flush();
       const [row] = await t.dataSource.query(
-        'SELECT last_used_at FROM api_keys WHERE id = ?',
+        inDialect('SELECT last_used_at FROM api_keys WHERE id = ?'),
         [key.id],
       );
-      expect(row.last_used_at).toBe(used);
+      expect(Number(row.last_used_at)).toBe(used);
       expect((await get()).body.last_used_at).toBe(
         new Date(used).toISOString(),
       );
@@ -338,9 +339,9 @@ describe('verification cache across instances', () => {
       .expect(200);
     await other.close();
     const [row] = await a.dataSource.query(
-      'SELECT last_used_at FROM api_keys WHERE id = ?',
+      inDialect('SELECT last_used_at FROM api_keys WHERE id = ?'),
       [key.id],
     );
-    expect(row.last_used_at).toBe(clock.now());
+    expect(Number(row.last_used_at)).toBe(clock.now());
   });
 });

@@ -21,6 +21,10 @@ export interface AppConfig {
   port: number;
   host: string;
   databasePath: string;
+  /** postgres://… : run on PostgreSQL instead of the SQLite file (DATABASE_PATH is then ignored). */
+  databaseUrl: string | undefined;
+  /** redis://… : share limits, lockout and cache invalidation between instances. */
+  redisUrl: string | undefined;
   adminUsername: string;
   adminPassword: string | undefined;
   sessionIdleTimeout: number;
@@ -70,6 +74,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '127.0.0.1'),
     databasePath: read.string('DATABASE_PATH', 'data/opsgate.sqlite'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     adminUsername: read.matching('ADMIN_USERNAME', 'admin', USERNAME),
     adminPassword: read.optionalPassword('ADMIN_PASSWORD'),
     sessionIdleTimeout: read.int('SESSION_IDLE_TIMEOUT', 1800, 1, 31_536_000),
@@ -179,6 +185,24 @@ class EnvReader {
     if (raw.length < 8 || raw.length > 256) {
       // The value itself is a secret: never echo it.
       throw new ConfigError(`${name} must be 8 to 256 characters long`);
+    }
+    return raw;
+  }
+
+  /** An optional URL with one of the given protocols; never echoed, it may hold a password. */
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    let protocol = '';
+    try {
+      protocol = new URL(raw).protocol;
+    } catch {
+      // reported below
+    }
+    if (!protocols.includes(protocol)) {
+      throw new ConfigError(
+        `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      );
     }
     return raw;
   }

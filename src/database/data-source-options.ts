@@ -2,11 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import type { DataSourceOptions } from 'typeorm';
+import { usePortableColumnsFor } from './columns';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { POSTGRES_MIGRATIONS } from './postgres/migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export const IN_MEMORY = ':memory:';
+
+/** Where the data lives: a PostgreSQL URL wins over the SQLite path. */
+export interface DatabaseLocation {
+  databasePath: string;
+  databaseUrl?: string;
+}
 
 /**
  * TypeORM calls `verbose()` on the driver, which makes sqlite3 capture a stack
@@ -17,9 +25,27 @@ const quietSqlite3 = { ...sqlite3, verbose: () => sqlite3 };
 /**
  * The one description of the database, for the app and the TypeORM CLI alike.
  * The schema always comes from migrations (never `synchronize`), so tests run
- * the same migrations as production.
+ * the same migrations as production. PostgreSQL migrations run under an
+ * advisory lock (postgres/migrate.ts), not through `migrationsRun`.
  */
-export function dataSourceOptions(databasePath: string): DataSourceOptions {
+export function dataSourceOptions(where: DatabaseLocation): DataSourceOptions {
+  if (where.databaseUrl !== undefined) {
+    usePortableColumnsFor('postgres');
+    return {
+      type: 'postgres',
+      url: where.databaseUrl,
+      entities: ENTITIES,
+      migrations: POSTGRES_MIGRATIONS,
+      migrationsRun: false,
+      synchronize: false,
+      namingStrategy: new SnakeNamingStrategy(),
+      logging: ['error'],
+      // A query never waits long for a connection or a lock it cannot get.
+      extra: { max: 10, connectionTimeoutMillis: 5000 },
+    };
+  }
+  usePortableColumnsFor('sqlite');
+  const databasePath = where.databasePath;
   if (databasePath !== IN_MEMORY) {
     mkdirSync(dirname(databasePath), { recursive: true });
   }

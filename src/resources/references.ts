@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { AppError, FieldError } from '../common/app-error';
+import { dialectOf, jsonArrayElements } from '../database/dialect';
 import type { RecordBase } from './record-base';
 import type {
   Reference,
@@ -102,8 +103,8 @@ export class References {
 
 /**
  * Whether any record of `definition` names `id` in `reference`: the one place
- * that knows how a list of ids is stored and searched (a JSON array, json_each
- * on SQLite; another dialect adds its form here).
+ * that knows how a list of ids is stored and searched (a JSON array; its
+ * elements come from the dialect piece, database/dialect.ts).
  *
  * Not TypeORM's getExists(): it wraps the condition in a second EXISTS, and
  * SQLite 3.52's EXISTS-to-join rewrite then stops scanning the outer table
@@ -117,12 +118,13 @@ async function isNamed(
   id: string,
 ): Promise<boolean> {
   const column = `r.${reference.property}`;
+  const elements = jsonArrayElements(dialectOf(manager), column, 'v');
   const row: unknown = await manager
     .createQueryBuilder(definition.entity, 'r')
     .select('1', 'named')
     .where(
       reference.many
-        ? `EXISTS (SELECT 1 FROM json_each(${column}) AS v WHERE v.value = :id)`
+        ? `EXISTS (SELECT 1 FROM ${elements} WHERE v.value = :id)`
         : `${column} = :id`,
       { id },
     )

@@ -9,6 +9,7 @@ import { CredentialChanges } from '../common/credential-changes';
 import { newId } from '../common/secrets';
 import { iso } from '../common/time';
 import { Page, PageQuery } from '../common/validation';
+import { toNumber } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
 import type { ResourceDefinition } from './resource-definition';
@@ -133,10 +134,10 @@ export class ResourceService<E extends RecordBase> {
     const count = await visible
       .clone()
       .select('COUNT(*)', 'total')
-      .getRawOne<{ total: number }>();
+      .getRawOne<{ total: number | string }>();
     return {
       items: rows.map((row) => this.view(row)),
-      total: count?.total ?? 0,
+      total: toNumber(count?.total),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { dialectOf, jsonArrayElements } from '../database/dialect';
 import type { Principal } from '../auth/principal';
 import {
   restrictsCategories,
@@ -29,8 +30,13 @@ export function applyScopeFilter<E extends ObjectLiteral>(
       query.andWhere(`${alias}.${mapping.groups} IN (:...scopeGroups)`, groups);
     } else {
       // Every group must be allowed: no element outside the caller's groups.
+      const elements = jsonArrayElements(
+        dialectOf(query.connection),
+        `${alias}.${mapping.groups}`,
+        'g',
+      );
       query.andWhere(
-        `NOT EXISTS (SELECT 1 FROM json_each(${alias}.${mapping.groups}) AS g WHERE g.value NOT IN (:...scopeGroups))`,
+        `NOT EXISTS (SELECT 1 FROM ${elements} WHERE g.value NOT IN (:...scopeGroups))`,
         groups,
       );
     }

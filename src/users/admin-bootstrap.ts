@@ -23,7 +23,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if ((await this.users.count()) > 0) return;
     const generated = this.config.adminPassword === undefined;
     const password = this.config.adminPassword ?? randomString(24);
-    await this.users.create(
+    const admin = await this.users.create(
       {
         username: this.config.adminUsername,
         password,
@@ -32,7 +32,10 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       },
       // Start-up itself, not a caller.
       { actor: null, ip: null, requestId: null },
+      true,
     );
+    // Another instance, started at the same time, created it first.
+    if (admin === null) return;
     if (!generated) {
       this.logger.log(
         `Created administrator "${this.config.adminUsername}" with the password from ADMIN_PASSWORD.`,

@@ -9,6 +9,7 @@ import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { Page, PageQuery } from '../common/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { dialectOf, jsonArrayElements } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import { GRANT_REFERENCES, References } from '../resources/references';
 import { SessionsService } from '../sessions/sessions.service';
@@ -39,7 +40,22 @@ export class UsersService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(dto: CreateUserDto, context: AuditContext): Promise<UserView> {
+  /**
+   * `onlyIfNoUsers`: the first administrator. The emptiness check and the
+   * insert share one locked transaction, so instances starting at once on an
+   * empty database create exactly one; the others get null.
+   */
+  async create(dto: CreateUserDto, context: AuditContext): Promise<UserView>;
+  async create(
+    dto: CreateUserDto,
+    context: AuditContext,
+    onlyIfNoUsers: true,
+  ): Promise<UserView | null>;
+  async create(
+    dto: CreateUserDto,
+    context: AuditContext,
+    onlyIfNoUsers = false,
+  ): Promise<UserView | null> {
     const now = new Date(this.clock.now());
     const passwordHash = await this.hash(dto.password);
     const user = this.users.create({
@@ -55,7 +71,8 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.lock.transaction(async (manager) => {
+    const created = await this.lock.transaction(async (manager) => {
+      if (onlyIfNoUsers && (await manager.count(User)) > 0) return false;
       await this.assertFree(manager, user.usernameKey);
       await this.assertNamesExist(manager, dto);
       await manager.insert(User, user);
@@ -64,8 +81,9 @@ export class UsersService {
         ...target(user),
         details: createdFields(userView(user), NOT_DETAILS),
       });
+      return true;
     });
-    return userView(user);
+    return created ? userView(user) : null;
   }
 
   async list(page: PageQuery): Promise<Page<UserView>> {
@@ -177,13 +195,22 @@ export class UsersService {
   }
 
   private async assertNotLastAdmin(manager: EntityManager, user: User) {
+    const privileges = jsonArrayElements(
+      dialectOf(manager),
+      'u.privileges',
+      'p',
+    );
+    // Run under the WriteLock, so a concurrent demotion on another instance
+    // has committed or not started: two admins cannot disable each other.
     const others = await manager
       .createQueryBuilder(User, 'u')
-      .where('u.active = 1 AND u.id != :id', { id: user.id })
-      .andWhere(
-        `EXISTS (SELECT 1 FROM json_each(u.privileges) WHERE json_each.value = :admin)`,
-        { admin: ADMIN },
-      )
+      .where('u.active = :active AND u.id != :id', {
+        active: true,
+        id: user.id,
+      })
+      .andWhere(`EXISTS (SELECT 1 FROM ${privileges} WHERE p.value = :admin)`, {
+        admin: ADMIN,
+      })
       .getCount();
     if (others === 0) {
       throw AppError.conflict(

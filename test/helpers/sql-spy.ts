@@ -1,15 +1,20 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { SqliteQueryRunner } from 'typeorm/driver/sqlite/SqliteQueryRunner';
+import { onPostgres } from './test-database';
 
-/** Records every SQL statement the app sends to SQLite while it is active. */
+/** Records every SQL statement the app sends to the database while it is active. */
 export class SqlSpy {
   readonly statements: string[] = [];
   private readonly spy: jest.SpyInstance;
 
   constructor() {
-    const original = SqliteQueryRunner.prototype.query;
+    const runner = (
+      onPostgres() ? PostgresQueryRunner : SqliteQueryRunner
+    ) as typeof SqliteQueryRunner;
+    const original = runner.prototype.query;
     const statements = this.statements;
     this.spy = jest
-      .spyOn(SqliteQueryRunner.prototype, 'query')
+      .spyOn(runner.prototype, 'query')
       .mockImplementation(function (this: SqliteQueryRunner, ...args) {
         statements.push(args[0]);
         return original.apply(this, args);

@@ -9,6 +9,7 @@ import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { APP_CONFIG, AppConfig, loadConfig } from '../../src/config/app-config';
 import { FakeClock } from './fake-clock';
+import { testDatabase } from './test-database';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
@@ -25,16 +26,18 @@ export interface TestApp {
 
 /**
  * The real AppModule, with only the database (fresh, in memory unless
- * DATABASE_PATH is given), the clock and the settings swapped.
+ * DATABASE_PATH is given; on PostgreSQL in the integration tier, see
+ * test-database.ts), the clock and the settings swapped.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
   clock = new FakeClock(),
 ): Promise<TestApp> {
+  const database = await testDatabase(env.DATABASE_PATH ?? ':memory:');
   const config = loadConfig({
-    DATABASE_PATH: ':memory:',
     ADMIN_PASSWORD,
     ...env,
+    ...database.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)
@@ -57,6 +60,9 @@ export async function createTestApp(
     config,
     dataSource: app.get(DataSource),
     http: () => request(server),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
   };
 }

@@ -1,0 +1,31 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+/** The two databases opsgate runs on (SPEC §14). */
+export type Dialect = 'sqlite' | 'postgres';
+
+export function dialectOf(source: DataSource | EntityManager): Dialect {
+  const dataSource =
+    source instanceof EntityManager ? source.connection : source;
+  const type = dataSource.options.type;
+  return type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/**
+ * The one place where the SQL of the two databases differs: a FROM item that
+ * yields the elements of a JSON array column as rows of `<alias>.value`.
+ * Queries are otherwise written once, for both.
+ */
+export function jsonArrayElements(
+  dialect: Dialect,
+  column: string,
+  alias: string,
+): string {
+  return dialect === 'postgres'
+    ? `jsonb_array_elements_text(${column}::jsonb) AS ${alias}(value)`
+    : `json_each(${column}) AS ${alias}`;
+}
+
+/** COUNT(*) and bigint come back from `pg` as strings: numbers on the wire on both. */
+export function toNumber(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
