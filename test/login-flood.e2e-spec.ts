@@ -11,6 +11,7 @@ import { FakeClock } from './helpers/fake-clock';
 import { legacyScryptHash } from './helpers/legacy-hash';
 import { expectProblem } from './helpers/problem';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { sql } from './helpers/test-database';
 
 const START = Date.UTC(2031, 0, 1);
 let guesses = 0;
@@ -169,7 +170,7 @@ describe('passwords stored with scrypt (SPEC §15)', () => {
   const hashOf = async (username: string) =>
     (
       await t.dataSource.query<{ password_hash: string }[]>(
-        'SELECT password_hash FROM users WHERE username = ?',
+        sql('SELECT password_hash FROM users WHERE username = ?'),
         [username],
       )
     )[0].password_hash;
@@ -179,7 +180,7 @@ describe('passwords stored with scrypt (SPEC §15)', () => {
     const admin = await login(t.server);
     await createUser(t.server, admin, { username: 'erin' });
     await t.dataSource.query(
-      'UPDATE users SET password_hash = ? WHERE username = ?',
+      sql('UPDATE users SET password_hash = ? WHERE username = ?'),
       [legacyScryptHash(USER_PASSWORD), 'erin'],
     );
   });
