@@ -7,7 +7,8 @@ import { mountedRoutes } from './helpers/routes';
 import { TestApp, createTestApp } from './helpers/test-app';
 
 /**
- * Every route of the app and its policy. A change here is a change of who may
+ * Every route of the app, its policy and what the ScopeGuard checks on it
+ * (`+ scope:<record>(stored|body)`). A change here is a change of who may
  * do what: review it as such. Add a section per feature; keep the rows sorted
  * by path, then method.
  */
@@ -43,46 +44,46 @@ const EXPECTED_ROUTES: string[] = [
 
   // categories
   'GET /api/categories → authenticated',
-  'POST /api/categories → privileges:create_categories',
-  'DELETE /api/categories/:id → privileges:delete_categories',
-  'GET /api/categories/:id → authenticated',
-  'PATCH /api/categories/:id → privileges:edit_categories',
+  'POST /api/categories → privileges:create_categories + scope:category(body)',
+  'DELETE /api/categories/:id → privileges:delete_categories + scope:category(stored)',
+  'GET /api/categories/:id → authenticated + scope:category(stored)',
+  'PATCH /api/categories/:id → privileges:edit_categories + scope:category(stored,body)',
 
   // groups
   'GET /api/groups → authenticated',
-  'POST /api/groups → privileges:create_groups',
-  'DELETE /api/groups/:id → privileges:delete_groups',
-  'GET /api/groups/:id → authenticated',
-  'PATCH /api/groups/:id → privileges:edit_groups',
+  'POST /api/groups → privileges:create_groups + scope:group(body)',
+  'DELETE /api/groups/:id → privileges:delete_groups + scope:group(stored)',
+  'GET /api/groups/:id → authenticated + scope:group(stored)',
+  'PATCH /api/groups/:id → privileges:edit_groups + scope:group(stored,body)',
 
   // events
   'GET /api/events → authenticated',
-  'POST /api/events → privileges:create_events',
-  'DELETE /api/events/:id → privileges:delete_events',
-  'GET /api/events/:id → authenticated',
-  'PATCH /api/events/:id → privileges:edit_events',
-  'POST /api/events/:id/run → privileges:run_jobs',
+  'POST /api/events → privileges:create_events + scope:event(body)',
+  'DELETE /api/events/:id → privileges:delete_events + scope:event(stored)',
+  'GET /api/events/:id → authenticated + scope:event(stored)',
+  'PATCH /api/events/:id → privileges:edit_events + scope:event(stored,body)',
+  'POST /api/events/:id/run → privileges:run_jobs + scope:event(stored)',
 
   // monitors
   'GET /api/monitors → authenticated',
-  'POST /api/monitors → privileges:create_monitors',
-  'DELETE /api/monitors/:id → privileges:delete_monitors',
-  'GET /api/monitors/:id → authenticated',
-  'PATCH /api/monitors/:id → privileges:edit_monitors',
+  'POST /api/monitors → privileges:create_monitors + scope:monitor(body)',
+  'DELETE /api/monitors/:id → privileges:delete_monitors + scope:monitor(stored)',
+  'GET /api/monitors/:id → authenticated + scope:monitor(stored)',
+  'PATCH /api/monitors/:id → privileges:edit_monitors + scope:monitor(stored,body)',
 
   // alerts
   'GET /api/alerts → authenticated',
-  'POST /api/alerts → privileges:create_alerts',
-  'DELETE /api/alerts/:id → privileges:delete_alerts',
-  'GET /api/alerts/:id → authenticated',
-  'PATCH /api/alerts/:id → privileges:edit_alerts',
+  'POST /api/alerts → privileges:create_alerts + scope:alert(body)',
+  'DELETE /api/alerts/:id → privileges:delete_alerts + scope:alert(stored)',
+  'GET /api/alerts/:id → authenticated + scope:alert(stored)',
+  'PATCH /api/alerts/:id → privileges:edit_alerts + scope:alert(stored,body)',
 
   // tickets
   'GET /api/tickets → authenticated',
-  'POST /api/tickets → privileges:create_tickets',
-  'DELETE /api/tickets/:id → privileges:delete_tickets',
-  'GET /api/tickets/:id → authenticated',
-  'PATCH /api/tickets/:id → privileges:edit_tickets',
+  'POST /api/tickets → privileges:create_tickets + scope:ticket(body)',
+  'DELETE /api/tickets/:id → privileges:delete_tickets + scope:ticket(stored)',
+  'GET /api/tickets/:id → authenticated + scope:ticket(stored)',
+  'PATCH /api/tickets/:id → privileges:edit_tickets + scope:ticket(stored,body)',
 
   // roles
   'GET /api/roles → authenticated',
@@ -93,9 +94,9 @@ const EXPECTED_ROUTES: string[] = [
 
   // jobs
   'GET /api/jobs → authenticated',
-  'DELETE /api/jobs/:id → privileges:delete_jobs',
-  'GET /api/jobs/:id → authenticated',
-  'POST /api/jobs/:id/abort → privileges:abort_jobs',
+  'DELETE /api/jobs/:id → privileges:delete_jobs + scope:job(stored)',
+  'GET /api/jobs/:id → authenticated + scope:job(stored)',
+  'POST /api/jobs/:id/abort → privileges:abort_jobs + scope:job(stored)',
 ];
 
 type Route = RouteInfo;
@@ -108,8 +109,11 @@ function describePolicy(policy: Policy | undefined): string {
   return policy.kind;
 }
 
+const describeScope = (scope: Route['scope']) =>
+  scope ? ` + scope:${scope.resource}(${scope.from.join(',')})` : '';
+
 const row = (route: Route) =>
-  `${route.method} ${route.path} → ${describePolicy(route.policy)}`;
+  `${route.method} ${route.path} → ${describePolicy(route.policy)}${describeScope(route.scope)}`;
 
 const byPathThenMethod = (a: string, b: string) => {
   const [ma, pa] = a.split(' ');
@@ -153,10 +157,11 @@ describe('route policies', () => {
         path: string;
         policy: string;
         privileges?: string[];
+        scope?: Route['scope'];
       }[]
     ).map(
-      ({ method, path, policy, privileges }) =>
-        `${method} ${path} → ${policy}${privileges ? `:${privileges.join(',')}` : ''}`,
+      ({ method, path, policy, privileges, scope }) =>
+        `${method} ${path} → ${policy}${privileges ? `:${privileges.join(',')}` : ''}${describeScope(scope)}`,
     );
     expect(published.sort(byPathThenMethod)).toEqual(
       [...EXPECTED_ROUTES].sort(byPathThenMethod),

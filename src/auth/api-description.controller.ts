@@ -14,11 +14,12 @@ export class ApiDescriptionController {
       name: 'opsgate',
       description:
         'Authentication and authorization for an operations platform (API keys, sessions, privileges, scope).',
-      routes: this.table.routes().map(({ method, path, policy }) => ({
+      routes: this.table.routes().map(({ method, path, policy, scope }) => ({
         method,
         path,
         policy: policy?.kind ?? 'privileges',
         ...(policy?.kind === 'privileges' && { privileges: policy.privileges }),
+        ...(scope && { scope }),
       })),
     };
   }

@@ -3,12 +3,15 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { API_PREFIX } from '../app.constants';
 import { Policy, RoutePolicy } from './policy.decorator';
+import { ScopeRuleMeta, type ScopeSource } from './scope.guard';
 
 export interface RouteInfo {
   method: string;
   path: string;
   /** Undefined when the route declares none (a test fails on that). */
   policy: Policy | undefined;
+  /** What the ScopeGuard checks on this route, if anything. */
+  scope?: { resource: string; from: ScopeSource[] };
 }
 
 const pathsOf = (value: unknown): string[] =>
@@ -38,12 +41,15 @@ export function routesOf(
         handler,
         controller,
       ]);
+      const rule = reflector.get(ScopeRuleMeta, handler);
+      const scope = rule && { resource: rule.resource.noun, from: rule.from };
       const paths = pathsOf(Reflect.getMetadata(PATH_METADATA, handler));
       return bases.flatMap((base) =>
         paths.map((path) => ({
           method: RequestMethod[method],
           path: joinPath(API_PREFIX, base, path),
           policy,
+          ...(scope && { scope }),
         })),
       );
     });
