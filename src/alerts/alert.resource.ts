@@ -1,7 +1,10 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { Optional, Text } from '../common/validation';
 import { GroupWatchDto } from '../resources/shared.dto';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Alert } from './alert.entity';
 
 export class CreateAlertDto extends GroupWatchDto {
@@ -23,11 +26,6 @@ export const ALERTS: CrudResource<Alert> = {
   defaults: { groups: [], expression: '', message: '' },
   createDto: CreateAlertDto,
   updateDto: UpdateAlertDto,
-  fields: {
-    title: 'title',
-    groups: 'groups',
-    expression: 'expression',
-    message: 'message',
-  },
+  fields: propertiesOf<Alert>()('title', 'groups', 'expression', 'message'),
   references: [{ property: 'groups', target: 'groups', many: true }],
 };

@@ -1,3 +1,4 @@
+import { RequirePrivileges } from './policy.decorator';
 import {
   ADMIN,
   PRIVILEGES,
@@ -129,5 +130,14 @@ describe('effectivePrivileges', () => {
     const all = effectivePrivileges([ADMIN]);
     all.pop();
     expect(PRIVILEGE_IDS).toHaveLength(47);
+  });
+});
+
+describe('privilege ids as a closed type', () => {
+  it('refuses an id outside the catalog at compile time, and at run time', () => {
+    // The typecheck (npm run typecheck) fails if this line stops being an error.
+    // @ts-expect-error 'delete_evnts' is not a PrivilegeId
+    expect(() => RequirePrivileges('delete_evnts')).toThrow(/catalog ids/);
+    expect(() => RequirePrivileges('delete_events')).not.toThrow();
   });
 });

@@ -1,6 +1,9 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { NamedRecordDto } from '../resources/shared.dto';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Category } from './category.entity';
 
 export class CreateCategoryDto extends NamedRecordDto {}
@@ -20,6 +23,6 @@ export const CATEGORIES: CrudResource<Category> = {
   defaults: { description: '' },
   createDto: CreateCategoryDto,
   updateDto: UpdateCategoryDto,
-  fields: { title: 'title', description: 'description' },
+  fields: propertiesOf<Category>()('title', 'description'),
   references: [],
 };

@@ -1,7 +1,5 @@
 import { DefaultNamingStrategy, NamingStrategyInterface } from 'typeorm';
-
-const snake = (name: string) =>
-  name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+import { snakeCase as snake } from '../common/naming';
 
 /** Entity properties are camelCase; columns are snake_case. */
 export class SnakeNamingStrategy

@@ -1,7 +1,10 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsBoolean } from 'class-validator';
 import { IdList, Optional, ScopeId, Text, Title } from '../common/validation';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Event } from './event.entity';
 
 export class CreateEventDto {
@@ -41,14 +44,14 @@ export const EVENTS: CrudResource<Event> = {
   defaults: { targets: [], enabled: true, command: '', notes: '' },
   createDto: CreateEventDto,
   updateDto: UpdateEventDto,
-  fields: {
-    title: 'title',
-    category: 'category',
-    targets: 'targets',
-    enabled: 'enabled',
-    command: 'command',
-    notes: 'notes',
-  },
+  fields: propertiesOf<Event>()(
+    'title',
+    'category',
+    'targets',
+    'enabled',
+    'command',
+    'notes',
+  ),
   references: [
     { property: 'category', target: 'categories', many: false },
     { property: 'targets', target: 'groups', many: true },

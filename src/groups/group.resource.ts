@@ -2,7 +2,10 @@ import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { IsString, MaxLength, registerDecorator } from 'class-validator';
 import { Optional } from '../common/validation';
 import { NamedRecordDto } from '../resources/shared.dto';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Group } from './group.entity';
 
 /** hostname_match must compile as a regular expression. */
@@ -51,10 +54,6 @@ export const GROUPS: CrudResource<Group> = {
   defaults: { description: '', hostnameMatch: '' },
   createDto: CreateGroupDto,
   updateDto: UpdateGroupDto,
-  fields: {
-    title: 'title',
-    description: 'description',
-    hostname_match: 'hostnameMatch',
-  },
+  fields: propertiesOf<Group>()('title', 'description', 'hostnameMatch'),
   references: [],
 };

@@ -1,4 +1,7 @@
-import type { ResourceDefinition } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type ResourceDefinition,
+} from '../resources/resource-definition';
 import { Job } from './job.entity';
 
 /** Jobs share listing, reading and deleting with the other resources; running and aborting are their own. */
@@ -9,12 +12,14 @@ export const JOBS: ResourceDefinition<Job> = {
   clientIds: false,
   scope: { category: 'category', groups: 'targets' },
   defaults: {},
-  fields: {
-    event_id: 'eventId',
-    category: 'category',
-    targets: 'targets',
-    state: 'state',
-    started_by: 'createdBy',
-  },
+  fields: propertiesOf<Job>()(
+    'eventId',
+    'category',
+    'targets',
+    'state',
+    'createdBy',
+  ),
+  // A job's creator is who started it (SPEC §9).
+  wireNames: { createdBy: 'started_by' },
   references: [],
 };

@@ -1,6 +1,9 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { GroupWatchDto } from '../resources/shared.dto';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Monitor } from './monitor.entity';
 
 export class CreateMonitorDto extends GroupWatchDto {}
@@ -18,6 +21,6 @@ export const MONITORS: CrudResource<Monitor> = {
   defaults: { groups: [], expression: '' },
   createDto: CreateMonitorDto,
   updateDto: UpdateMonitorDto,
-  fields: { title: 'title', groups: 'groups', expression: 'expression' },
+  fields: propertiesOf<Monitor>()('title', 'groups', 'expression'),
   references: [{ property: 'groups', target: 'groups', many: true }],
 };

@@ -45,8 +45,14 @@ export interface ResourceDefinition<
   /** Body DTOs of the generic CRUD routes (jobs have their own routes). */
   createDto?: Type<object>;
   updateDto?: Type<object>;
-  /** Wire (snake_case) field → entity property, for every field besides id and timestamps. */
-  fields: Record<string, string>;
+  /**
+   * The entity properties on the wire besides id and timestamps; each one's
+   * wire name is its snake_case (the rule of common/naming.ts). Written with
+   * `propertiesOf<Entity>()(…)`, so a name the entity lacks fails the typecheck.
+   */
+  fields: readonly string[];
+  /** The only wire names that do not follow the rule: property → wire name. */
+  wireNames?: Readonly<Record<string, string>>;
   references: Reference[];
   rules?: ResourceRules<E>;
   /**
@@ -64,3 +70,9 @@ export interface CrudResource<
   createDto: Type<object>;
   updateDto: Type<object>;
 }
+
+/** Property names of entity E, checked by the compiler: `propertiesOf<Event>()('title')`. */
+export const propertiesOf =
+  <E>() =>
+  <K extends keyof E & string>(...names: K[]): readonly K[] =>
+    names;

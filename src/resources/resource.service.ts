@@ -1,4 +1,10 @@
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  FindOptionsWhere,
+  Repository,
+} from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuditContext } from '../audit/audit-context';
 import { changedFields, createdFields } from '../audit/audit-details';
 import type { AuditEvent, AuditLog } from '../audit/audit-log';
@@ -6,6 +12,7 @@ import { actorOf, type Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
+import { snakeCase } from '../common/naming';
 import { newId } from '../common/secrets';
 import { iso } from '../common/time';
 import { Page, PageQuery } from '../common/validation';
@@ -45,14 +52,11 @@ export class ResourceService<E extends RecordBase> {
     manager: EntityManager,
     values: Record<string, unknown>,
   ): Promise<void> {
-    const { fields, references } = this.definition;
     return this.references.assertExist(
       manager,
-      references,
+      this.definition.references,
       values,
-      (property) =>
-        Object.keys(fields).find((wire) => fields[wire] === property) ??
-        property,
+      (property) => this.wireName(property),
     );
   }
 
@@ -98,9 +102,7 @@ export class ResourceService<E extends RecordBase> {
     } as unknown as E;
     await this.lock.transaction(async (manager) => {
       if (
-        await manager.existsBy(this.definition.entity, {
-          id: record.id,
-        } as never)
+        await manager.existsBy(this.definition.entity, this.byId(record.id))
       ) {
         throw AppError.conflict(
           `A ${this.definition.noun} with id "${record.id}" exists.`,
@@ -108,7 +110,10 @@ export class ResourceService<E extends RecordBase> {
       }
       this.definition.rules?.beforeWrite?.(caller, record, null);
       await this.assertReferencesExist(manager, values);
-      await manager.insert(this.definition.entity, record as never);
+      await manager.insert(
+        this.definition.entity,
+        record as QueryDeepPartialEntity<E>,
+      );
       await this.record(manager, context, 'create', record.id, () =>
         createdFields(this.view(record), BOOKKEEPING),
       );
@@ -154,11 +159,18 @@ export class ResourceService<E extends RecordBase> {
     const values = this.fromBody(dto);
     const record = await this.lock.transaction(async (manager) => {
       const stored = await this.find(manager, id);
-      const changes = { ...values, updatedAt: new Date(this.clock.now()) };
+      const changes: Record<string, unknown> = {
+        ...values,
+        updatedAt: new Date(this.clock.now()),
+      };
       const next = { ...stored, ...changes };
       this.definition.rules?.beforeWrite?.(caller, next, stored);
       await this.assertReferencesExist(manager, values);
-      await manager.update(this.definition.entity, { id }, changes as never);
+      await manager.update(
+        this.definition.entity,
+        this.byId(id),
+        changes as QueryDeepPartialEntity<E>,
+      );
       await this.record(manager, context, 'update', id, () =>
         changedFields(this.view(stored), this.view(next)),
       );
@@ -187,7 +199,7 @@ export class ResourceService<E extends RecordBase> {
   async find(manager: EntityManager, id: string): Promise<E> {
     const record =
       typeof id === 'string'
-        ? await manager.findOneBy(this.definition.entity, { id } as never)
+        ? await manager.findOneBy(this.definition.entity, this.byId(id))
         : null;
     if (!record) {
       throw AppError.notFound(`No ${this.definition.noun} with id "${id}".`);
@@ -197,12 +209,11 @@ export class ResourceService<E extends RecordBase> {
 
   /** The wire shape: id, the resource's own fields, and the record timestamps. */
   view(record: E): RecordView {
-    const fields = Object.entries(this.definition.fields).map(
-      ([wire, property]): [string, unknown] => [
-        wire,
-        record[property as keyof E],
-      ],
-    );
+    const values = record as Record<string, unknown>;
+    const fields = this.definition.fields.map((property): [string, unknown] => [
+      this.wireName(property),
+      values[property],
+    ]);
     return {
       id: record.id,
       ...Object.fromEntries(fields),
@@ -212,11 +223,23 @@ export class ResourceService<E extends RecordBase> {
     };
   }
 
+  /** `{ id }` as a condition on E: every record kind has an id (RecordBase), which TS cannot see through E. */
+  private byId(id: string): FindOptionsWhere<E> {
+    return { id } as FindOptionsWhere<E>;
+  }
+
+  private wireName(property: string): string {
+    const names: Partial<Record<string, string>> =
+      this.definition.wireNames ?? {};
+    return names[property] ?? snakeCase(property);
+  }
+
   /** Body fields present in a validated DTO, as entity properties. */
   private fromBody(dto: object): Record<string, unknown> {
     const body = dto as Record<string, unknown>;
     const values: Record<string, unknown> = {};
-    for (const [wire, property] of Object.entries(this.definition.fields)) {
+    for (const property of this.definition.fields) {
+      const wire = this.wireName(property);
       if (body[wire] !== undefined) values[property] = body[wire];
     }
     return values;

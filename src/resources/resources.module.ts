@@ -1,23 +1,17 @@
 import { Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ALERTS } from '../alerts/alert.resource';
-import { CATEGORIES } from '../categories/category.resource';
 import { Clock } from '../common/clock';
 import { WriteLock } from '../database/write-lock';
 import type { Event } from '../events/event.entity';
 import { EVENTS } from '../events/event.resource';
-import { GROUPS } from '../groups/group.resource';
 import type { Job } from '../jobs/job.entity';
 import { JOBS } from '../jobs/job.resource';
 import { JobsController } from '../jobs/jobs.controller';
 import { JobsService } from '../jobs/jobs.service';
-import { MONITORS } from '../monitors/monitor.resource';
-import { TICKETS } from '../tickets/ticket.resource';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditLog } from '../audit/audit-log';
 import { CredentialChanges } from '../common/credential-changes';
-import { ROLES } from '../roles/role.resource';
 import { User } from '../users/user.entity';
 import {
   GRANT_REFERENCES,
@@ -26,20 +20,10 @@ import {
   ReferenceHolder,
   References,
 } from './references';
-import type { CrudResource, ResourceDefinition } from './resource-definition';
+import { CRUD_RESOURCES, GUARDED_RESOURCES } from './guarded-resources';
+import type { ResourceDefinition } from './resource-definition';
 import { resourceController, serviceToken } from './resource.controller';
 import { ResourceService } from './resource.service';
-
-/** The guarded application of SPEC §9, with generic CRUD routes. */
-export const CRUD_RESOURCES: CrudResource[] = [
-  CATEGORIES,
-  GROUPS,
-  EVENTS,
-  MONITORS,
-  ALERTS,
-  TICKETS,
-  ROLES,
-] as CrudResource[];
 
 /** Users and keys name categories, groups and roles too (SPEC §15). */
 const HOLDERS: ReferenceHolder[] = [
@@ -47,7 +31,7 @@ const HOLDERS: ReferenceHolder[] = [
   { name: 'API keys', entity: ApiKey, references: GRANT_REFERENCES },
 ];
 
-const ALL = [...CRUD_RESOURCES, JOBS as ResourceDefinition];
+const ALL = GUARDED_RESOURCES;
 
 type ServiceDeps = [
   DataSource,

@@ -3,7 +3,10 @@ import { IsBoolean } from 'class-validator';
 import { RightsDto } from '../auth/grants';
 import { assertMayGrant } from '../auth/escalation';
 import { Optional, ScopeId, Text, Title } from '../common/validation';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { Role } from './role.entity';
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
@@ -47,14 +50,14 @@ export const ROLES: CrudResource<Role> = {
   },
   createDto: CreateRoleDto,
   updateDto: UpdateRoleDto,
-  fields: {
-    title: 'title',
-    description: 'description',
-    enabled: 'enabled',
-    privileges: 'privileges',
-    categories: 'categories',
-    groups: 'groups',
-  },
+  fields: propertiesOf<Role>()(
+    'title',
+    'description',
+    'enabled',
+    'privileges',
+    'categories',
+    'groups',
+  ),
   references: [
     { property: 'categories', target: 'categories', many: true },
     { property: 'groups', target: 'groups', many: true },

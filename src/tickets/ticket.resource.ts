@@ -1,7 +1,10 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { NoAngleBrackets, Optional, ScopeId, Text } from '../common/validation';
-import type { CrudResource } from '../resources/resource-definition';
+import {
+  propertiesOf,
+  type CrudResource,
+} from '../resources/resource-definition';
 import { TICKET_STATUSES, Ticket } from './ticket.entity';
 
 export class CreateTicketDto {
@@ -37,11 +40,6 @@ export const TICKETS: CrudResource<Ticket> = {
   defaults: { body: '', category: null, status: 'open' },
   createDto: CreateTicketDto,
   updateDto: UpdateTicketDto,
-  fields: {
-    subject: 'subject',
-    body: 'body',
-    category: 'category',
-    status: 'status',
-  },
+  fields: propertiesOf<Ticket>()('subject', 'body', 'category', 'status'),
   references: [{ property: 'category', target: 'categories', many: false }],
 };
