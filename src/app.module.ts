@@ -12,6 +12,7 @@ import { AppValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './observability/metrics.module';
 import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ResourcesModule } from './resources/resources.module';
@@ -31,6 +32,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     HealthModule,
     ResourcesModule,
+    MetricsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,9 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import {
-  jsonBody,
-  requestLog,
-  securityHeaders,
-} from './common/http.middleware';
+import { jsonBody, securityHeaders } from './common/http.middleware';
+import { accessLog } from './observability/access-log';
+import { MetricsService } from './observability/metrics.service';
 import { API_PREFIX } from './app.constants';
 import { answerClientErrors, requireHost } from './common/client-error';
 import { APP_CONFIG, AppConfig } from './config/app-config';
@@ -23,6 +21,8 @@ export function configureApp(
     app.set('trust proxy', config.trustProxy);
   app.setGlobalPrefix(API_PREFIX);
   answerClientErrors(app.getHttpServer());
-  app.use(requireHost, securityHeaders, requestLog(), jsonBody());
+  // The access log first: every response, even a parser's 400, gets its request id.
+  const observers = app.get(MetricsService).observers();
+  app.use(accessLog(observers), requireHost, securityHeaders, jsonBody());
   return app;
 }

@@ -3,11 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { AppLogger } from './common/app-logger';
 import { ConfigError, loadConfig, logLevelsFrom } from './config/app-config';
+import { loadDotEnv } from './config/dotenv';
 
 async function bootstrap(): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -16,14 +19,18 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bodyParser: false,
-    logger: logLevelsFrom(config.logLevel),
+    logger: new AppLogger(logLevelsFrom(config.logLevel), config.logFormat),
   });
   configureApp(app);
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close the database.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
+  const metrics =
+    config.metricsPort === undefined
+      ? ''
+      : `, metrics on http://${config.host}:${config.metricsPort}/metrics`;
   new Logger('Main').log(
-    `opsgate listening on http://${config.host}:${config.port}`,
+    `opsgate listening on http://${config.host}:${config.port}${metrics}`,
   );
   if (config.redisUrl !== undefined) {
     // SPEC §14's Redis sharing is not built yet: say so rather than let an

@@ -71,7 +71,12 @@ describe("errors of Node's HTTP parser are problem+json (SPEC §8)", () => {
       status,
       code,
       detail: expect.any(String),
+      request_id: expect.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
     });
+    // SPEC §15: the same request id in the header and the body.
+    expect(reply.headers['x-request-id']).toBe(
+      (JSON.parse(reply.body) as { request_id: string }).request_id,
+    );
     expectNoLeak(reply.body);
   };
 

@@ -61,6 +61,11 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     );
   }
 
+  /** Lookups and cache hits so far (the hit-ratio metric). */
+  get cacheStats(): Readonly<{ lookups: number; hits: number }> {
+    return this.cache.stats;
+  }
+
   /** Synchronous when the key is cached; expiry and the active flag are checked either way. */
   verify(
     secret: string,

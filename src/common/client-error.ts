@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from './app-error';
+import { REQUEST_ID_HEADER, chooseRequestId, requestIdOf } from './request-id';
 
 /** The headers every opsgate error carries (SPEC §2, §8), plus closing the connection. */
 const HEADERS = {
@@ -12,13 +13,19 @@ const HEADERS = {
   Connection: 'close',
 };
 
-function problem(status: number, code: ErrorCode, detail: string): string {
+function problem(
+  status: number,
+  code: ErrorCode,
+  detail: string,
+  requestId: string,
+): string {
   return JSON.stringify({
     type: 'about:blank',
     title: STATUS_CODES[status],
     status,
     code,
     detail,
+    request_id: requestId,
   });
 }
 
@@ -47,9 +54,12 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const [status, code, detail] = answerFor(error);
-    const body = problem(status, code, detail);
+    // No request was parsed, so no incoming id can be trusted: a new one.
+    const requestId = chooseRequestId(undefined);
+    const body = problem(status, code, detail, requestId);
     const head = Object.entries({
       ...HEADERS,
+      [REQUEST_ID_HEADER]: requestId,
       'Content-Length': Buffer.byteLength(body),
     })
       .map(([name, value]) => `${name}: ${value}\r\n`)
@@ -70,6 +80,7 @@ export const requireHost: RequestHandler = (req, res, next) => {
     400,
     'malformed_request',
     'An HTTP/1.1 request needs a Host header.',
+    requestIdOf(res),
   );
   res.writeHead(400, { ...HEADERS, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

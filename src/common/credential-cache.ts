@@ -16,6 +16,8 @@ export class CredentialCache<T> {
   private readonly unknown: BoundedCache<true>;
   /** Bumped on every invalidation, so a lookup that raced a change is not cached. */
   private generation = 0;
+  /** Lookups, and those answered from memory (either list): for the hit-ratio metric. */
+  readonly stats = { lookups: 0, hits: 0 };
 
   constructor(private readonly options: CredentialCacheOptions) {
     this.known = new BoundedCache(options.maxSize);
@@ -33,8 +35,12 @@ export class CredentialCache<T> {
     load: () => Promise<T | null>,
     gate: () => MaybePromise<void> = () => undefined,
   ): MaybePromise<T | null> {
+    this.stats.lookups++;
     const cached = this.known.get(digest, now);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.stats.hits++;
+      return cached;
+    }
     const gated = gate();
     return gated instanceof Promise
       ? gated.then(() => this.miss(digest, now, load))
@@ -46,7 +52,11 @@ export class CredentialCache<T> {
     now: number,
     load: () => Promise<T | null>,
   ): MaybePromise<T | null> {
-    return this.unknown.get(digest, now) ? null : this.fill(digest, now, load);
+    if (this.unknown.get(digest, now)) {
+      this.stats.hits++;
+      return null;
+    }
+    return this.fill(digest, now, load);
   }
 
   private async fill(

@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { AppError } from './app-error';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
-import { redactUrl } from './query-params';
 
 export const BODY_LIMIT = '1mb';
 const SECRET_HEADERS = ['x-api-key', 'x-session-id', 'cookie', 'x-csrf-token'];
@@ -93,22 +91,4 @@ export function redactHeaders(
     if (copy[name] !== undefined) copy[name] = '[REDACTED]';
   }
   return copy;
-}
-
-/** One debug line per request (verbose adds headers); credentials are always redacted. */
-export function requestLog(logger = new Logger('HTTP')): RequestHandler {
-  return (req, res, next) => {
-    if (!Logger.isLevelEnabled('debug')) return next();
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.debug(
-        `${req.method} ${redactUrl(req.originalUrl)} ${res.statusCode} ${ms.toFixed(1)}ms`,
-      );
-      if (Logger.isLevelEnabled('verbose')) {
-        logger.verbose(JSON.stringify(redactHeaders(req.headers)));
-      }
-    });
-    next();
-  };
 }

@@ -41,7 +41,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
-    const error = this.toAppError(exception, req);
+    const requestId = requestIdOf(res);
+    const error = this.toAppError(exception, requestId);
+    noteErrorCode(res, error.code);
     if (res.headersSent) {
       res.end();
       return;
@@ -49,13 +51,15 @@ export class ProblemFilter implements ExceptionFilter {
     // Refusals are recorded before the answer leaves, so whoever reads the
     // audit log after the answer finds the entry.
     if (this.denials && (error.status === 401 || error.status === 403)) {
-      void this.denials.refused(req, error).then(() => this.send(res, error));
+      void this.denials
+        .refused(req, error)
+        .then(() => this.send(res, error, requestId));
       return;
     }
-    this.send(res, error);
+    this.send(res, error, requestId);
   }
 
-  private send(res: Response, error: AppError): void {
+  private send(res: Response, error: AppError, requestId: string): void {
     res.status(error.status);
     for (const [name, value] of Object.entries(error.headers)) {
       res.setHeader(name, value);
@@ -72,27 +76,22 @@ export class ProblemFilter implements ExceptionFilter {
         code: error.code,
         detail: error.detail,
         ...error.extras,
+        request_id: requestId,
       }),
     );
   }
 
-  private toAppError(exception: unknown, req: Request): AppError {
+  private toAppError(exception: unknown, requestId: string): AppError {
     if (exception instanceof AppError) return exception;
     if (exception instanceof HttpException) return this.fromHttp(exception);
     if (isConstraintViolation(exception)) {
       return AppError.conflict('The change conflicts with existing data.');
     }
-    const requestId = requestIdOf(req);
     this.logger.error(
-      `Unhandled error (request ${requestId})`,
+      { message: 'Unhandled error', request_id: requestId },
       exception instanceof Error ? exception.stack : String(exception),
     );
-    return new AppError(
-      500,
-      'internal_error',
-      'An unexpected error occurred.',
-      { request_id: requestId },
-    );
+    return new AppError(500, 'internal_error', 'An unexpected error occurred.');
   }
 
   private fromHttp(exception: HttpException): AppError {
@@ -104,6 +103,17 @@ export class ProblemFilter implements ExceptionFilter {
     // Framework messages are generic ("Not Found"); keep them, never a stack.
     return new AppError(status, code, exception.message);
   }
+}
+
+const errorCodes = new WeakMap<object, ErrorCode>();
+
+function noteErrorCode(res: Response, code: ErrorCode): void {
+  errorCodes.set(res, code);
+}
+
+/** The problem code a response was answered with, if any (for metrics). */
+export function errorCodeOf(res: object): ErrorCode | undefined {
+  return errorCodes.get(res);
 }
 
 /** A UNIQUE or FOREIGN KEY failure that a race slipped past the service's own check. */

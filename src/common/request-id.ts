@@ -1,26 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 /** SPEC §15: a well-formed incoming X-Request-Id is kept. */
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const WELL_FORMED = /^[A-Za-z0-9._-]{1,64}$/;
 
-const ids = new WeakMap<object, string>();
+/** A well-formed incoming id (a proxy's, a client's) is kept, so one id follows a request across services. */
+export function chooseRequestId(incoming: unknown): string {
+  return typeof incoming === 'string' && WELL_FORMED.test(incoming)
+    ? incoming
+    : randomUUID();
+}
+
+/** For requests whose response cannot hold the id (already sent, or none). */
+const fallback = new WeakMap<object, string>();
 
 /**
- * The request's id: the caller's X-Request-Id when well formed, otherwise
- * one generated on first use and kept for the rest of the request. The one
- * place a request id comes from (audit entries, 500 answers); made lazily, so
- * a request that never needs one pays nothing.
+ * The id of a request (audit entries, problem bodies, log lines), from the
+ * request or its response. The access log (src/observability/access-log.ts)
+ * chooses it first thing and keeps it in the response's own X-Request-Id
+ * header rather than in a property added to the request (see
+ * request-auth.ts for why); this reads it back. A request that no
+ * middleware saw gets one here, kept for the rest of the request.
  */
-export function requestIdOf(req: Request): string {
-  let id = ids.get(req);
-  if (id === undefined) {
-    const incoming = req.headers['x-request-id'];
-    id =
-      typeof incoming === 'string' && REQUEST_ID.test(incoming)
-        ? incoming
-        : randomUUID();
-    ids.set(req, id);
-  }
-  return id;
+export function requestIdOf(target: IncomingMessage | ServerResponse): string {
+  const res =
+    target instanceof ServerResponse
+      ? target
+      : (target as { res?: ServerResponse }).res;
+  const held = res?.getHeader(REQUEST_ID_HEADER);
+  if (typeof held === 'string') return held;
+  const req = target instanceof ServerResponse ? target.req : target;
+  const known = req ? fallback.get(req) : undefined;
+  if (known !== undefined) return known;
+  const fresh = chooseRequestId(req?.headers?.['x-request-id']);
+  if (res && !res.headersSent) res.setHeader(REQUEST_ID_HEADER, fresh);
+  else if (req) fallback.set(req, fresh);
+  return fresh;
 }

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       trustProxy: undefined,
       allowQueryCredentials: true,
       logLevel: 'log',
+      logFormat: 'pretty',
+      metricsPort: undefined,
       activityFlushInterval: 5,
       authCacheTtl: 10,
       authNegativeCacheTtl: 5,
@@ -63,6 +65,8 @@ describe('loadConfig', () => {
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
       ALLOW_QUERY_CREDENTIALS: 'false',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      METRICS_PORT: '9464',
       ACTIVITY_FLUSH_INTERVAL: '60',
       AUTH_CACHE_TTL: '0',
       AUTH_NEGATIVE_CACHE_TTL: '0',
@@ -89,6 +93,8 @@ describe('loadConfig', () => {
       trustProxy: 'loopback, 10.0.0.0/8',
       allowQueryCredentials: false,
       logLevel: 'debug',
+      logFormat: 'json',
+      metricsPort: 9464,
       activityFlushInterval: 60,
       authCacheTtl: 0,
       authNegativeCacheTtl: 0,
@@ -98,6 +104,14 @@ describe('loadConfig', () => {
       authFailureLimit: 7,
       auditRetentionDays: 30,
     });
+  });
+
+  it('defaults LOG_FORMAT to json when NODE_ENV=production, and lets LOG_FORMAT win', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'development' }).logFormat).toBe('pretty');
+    expect(
+      loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat,
+    ).toBe('pretty');
   });
 
   it('reads process.env when no environment is passed', () => {
@@ -150,6 +164,10 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'loud'],
       ['LOG_LEVEL', 'LOG'],
       ['LOG_LEVEL', ''],
+      ['LOG_FORMAT', 'text'],
+      ['LOG_FORMAT', 'JSON'],
+      ['METRICS_PORT', 'abc'],
+      ['METRICS_PORT', '65536'],
       ['ACTIVITY_FLUSH_INTERVAL', '0'],
       ['ACTIVITY_FLUSH_INTERVAL', '61'],
       ['AUTH_CACHE_TTL', '-1'],

@@ -35,6 +35,10 @@ export interface AppConfig {
   trustProxy: boolean | number | string | undefined;
   allowQueryCredentials: boolean;
   logLevel: LogLevel;
+  /** One JSON object a line, or readable text. */
+  logFormat: LogFormat;
+  /** Port of the Prometheus listener on HOST; undefined: no metrics. */
+  metricsPort: number | undefined;
   /** Seconds between batched writes of last_used_at and session activity. */
   activityFlushInterval: number;
   /** Seconds a verified credential is trusted from the in-process cache. */
@@ -52,6 +56,8 @@ export interface AppConfig {
   /** Days an audit entry is kept (SPEC §13). */
   auditRetentionDays: number;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 export class ConfigError extends Error {}
 
@@ -86,6 +92,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: read.trustProxy('TRUST_PROXY'),
     allowQueryCredentials: read.bool('ALLOW_QUERY_CREDENTIALS', true),
     logLevel: read.oneOf('LOG_LEVEL', 'log', LOG_LEVELS),
+    logFormat: read.oneOf<LogFormat>(
+      'LOG_FORMAT',
+      env.NODE_ENV === 'production' ? 'json' : 'pretty',
+      ['json', 'pretty'],
+    ),
+    metricsPort: read.optionalInt('METRICS_PORT', 0, 65535),
     activityFlushInterval: read.int('ACTIVITY_FLUSH_INTERVAL', 5, 1, 60),
     authCacheTtl: read.int('AUTH_CACHE_TTL', 10, 0, 3600),
     authNegativeCacheTtl: read.int('AUTH_NEGATIVE_CACHE_TTL', 5, 0, 3600),
@@ -151,6 +163,11 @@ class EnvReader {
       this.fail(name, raw, `must be an integer from ${min} to ${max}`);
     }
     return value;
+  }
+
+  optionalInt(name: string, min: number, max: number): number | undefined {
+    if (this.env[name] === undefined || this.env[name] === '') return undefined;
+    return this.int(name, min, min, max);
   }
 
   bool(name: string, fallback: boolean): boolean {

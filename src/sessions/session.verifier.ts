@@ -66,6 +66,11 @@ export class SessionVerifier implements OnApplicationShutdown {
     this.maxAgeMs = config.sessionMaxAge * 1000;
   }
 
+  /** Lookups and cache hits so far (the hit-ratio metric). */
+  get cacheStats(): Readonly<{ lookups: number; hits: number }> {
+    return this.cache.stats;
+  }
+
   /** Synchronous when the session is cached; idle timeout and max age are checked either way. */
   verify(
     token: string,

@@ -17,6 +17,15 @@ const LEVELS: LogLevel[] = [
   'fatal',
 ];
 
+type Fields = Record<string, unknown>;
+
+const isFields = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !(value instanceof Error);
+
+/** An object message (an access line's fields) as JSON, anything else as a string. */
+const asText = (part: unknown): string =>
+  isFields(part) ? JSON.stringify(part) : String(part);
+
 /**
  * Records every line the app hands to a Nest `Logger` instance (as every
  * `new Logger(context)` in src/ does), whatever the level filter, and keeps
@@ -39,8 +48,10 @@ export class LogCapture {
         entries.push({
           level,
           context,
-          message: String(message),
-          text: [message, ...params].map((part) => String(part)).join(' '),
+          message: asText(
+            isFields(message) ? (message.message ?? message) : message,
+          ),
+          text: [message, ...params].map(asText).join(' '),
         });
       }),
     );
@@ -57,6 +68,45 @@ export class LogCapture {
 
   clear(): void {
     this.entries.length = 0;
+  }
+
+  restore(): void {
+    for (const spy of this.spies) spy.mockRestore();
+  }
+}
+
+/**
+ * Records what the process actually writes to stdout and stderr (the
+ * formatted lines, after level filtering), and keeps it off the console.
+ */
+export class OutputCapture {
+  private chunks: string[] = [];
+  private readonly spies: jest.SpyInstance[];
+
+  constructor() {
+    this.spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
+        this.chunks.push(String(chunk));
+        return true;
+      }),
+    );
+  }
+
+  /** Every line written so far. */
+  lines(): string[] {
+    return this.chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
+  }
+
+  /** Every line parsed as JSON (throws on a line that is not JSON). */
+  json(): Fields[] {
+    return this.lines().map((line) => JSON.parse(line) as Fields);
+  }
+
+  clear(): void {
+    this.chunks = [];
   }
 
   restore(): void {

@@ -1,4 +1,3 @@
-import { LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -7,7 +6,13 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
-import { APP_CONFIG, AppConfig, loadConfig } from '../../src/config/app-config';
+import { AppLogger } from '../../src/common/app-logger';
+import {
+  APP_CONFIG,
+  AppConfig,
+  loadConfig,
+  logLevelsFrom,
+} from '../../src/config/app-config';
 import { FakeClock } from './fake-clock';
 import { testDatabase } from './test-database';
 
@@ -47,8 +52,11 @@ export async function createTestApp(
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
-    logger: (env.LOG_LEVEL ? undefined : ['error', 'fatal']) as
-      LogLevel[] | undefined,
+    // The production logger; quiet unless a test asks for a LOG_LEVEL.
+    logger: new AppLogger(
+      env.LOG_LEVEL ? logLevelsFrom(config.logLevel) : ['error', 'fatal'],
+      config.logFormat,
+    ),
   });
   configureApp(app);
   await app.init();
