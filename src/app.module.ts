@@ -17,6 +17,7 @@ import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { AdminBootstrap } from './users/admin-bootstrap';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -35,6 +36,8 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
   ],
   providers: [
+    // The server creates the first admin; the CLI (cli.module.ts) never does.
+    AdminBootstrap,
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useClass: AppValidationPipe },
     // Guards run in the order listed here:

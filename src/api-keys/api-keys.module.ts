@@ -10,6 +10,6 @@ import { ApiKeysService } from './api-keys.service';
   imports: [TypeOrmModule.forFeature([ApiKey]), ResourcesModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysService, ApiKeyVerifier],
-  exports: [ApiKeyVerifier],
+  exports: [ApiKeysService, ApiKeyVerifier],
 })
 export class ApiKeysModule {}

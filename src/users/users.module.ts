@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ResourcesModule } from '../resources/resources.module';
 import { SessionsModule } from '../sessions/sessions.module';
-import { AdminBootstrap } from './admin-bootstrap';
 import { User } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -10,6 +9,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User]), SessionsModule, ResourcesModule],
   controllers: [UsersController],
-  providers: [UsersService, AdminBootstrap],
+  providers: [UsersService],
+  exports: [UsersService],
 })
 export class UsersModule {}

@@ -1,0 +1,116 @@
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { createInterface } from 'node:readline';
+import { DataSource } from 'typeorm';
+import { CreateApiKeyDto } from '../api-keys/api-key.dto';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { randomString } from '../common/secrets';
+import { AppValidationPipe } from '../common/validation';
+import { UpdateUserDto } from '../users/user.dto';
+import { UsersService } from '../users/users.service';
+
+/** Who the CLI's records name as their creator (`created_by`). */
+export const CLI_ACTOR = 'cli';
+const GENERATED_PASSWORD_LENGTH = 24;
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** The same validation as the API's request bodies, so the same rules hold. */
+function validated<T extends object>(dto: Type<T>, body: object): Promise<T> {
+  return new AppValidationPipe().transform(body, {
+    type: 'body',
+    metatype: dto,
+  }) as Promise<T>;
+}
+
+/** Migrations ran when the context opened the database (as at server start). */
+export async function migrate(app: INestApplicationContext, io: Io) {
+  const applied = await app
+    .get(DataSource)
+    .query<{ n: number }[]>('SELECT COUNT(*) AS n FROM migrations');
+  io.out(`Database is up to date (${applied[0].n} migrations applied).`);
+}
+
+export async function resetPassword(
+  app: INestApplicationContext,
+  io: Io,
+  username: string,
+  options: { stdin?: boolean },
+) {
+  const password = options.stdin
+    ? await firstLine(io.stdin)
+    : randomString(GENERATED_PASSWORD_LENGTH);
+  const dto = await validated(UpdateUserDto, { password });
+  // A new password ends every session of the user (UsersService.update).
+  await app.get(UsersService).update(username, dto);
+  if (options.stdin) io.err(`Password of "${username}" changed.`);
+  else io.out(password);
+}
+
+export async function createKey(
+  app: INestApplicationContext,
+  io: Io,
+  options: { title: string; privileges?: string; expiresAt?: string },
+) {
+  const body: Record<string, unknown> = { title: options.title };
+  if (options.privileges !== undefined) {
+    body.privileges = options.privileges
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
+  }
+  if (options.expiresAt !== undefined) body.expires_at = options.expiresAt;
+  const dto = await validated(CreateApiKeyDto, body);
+  const created = await app.get(ApiKeysService).create(dto, CLI_ACTOR);
+  io.out(created.key);
+}
+
+/** One tab-separated line per key, after a header; masks only, never a secret. */
+export async function listKeys(app: INestApplicationContext, io: Io) {
+  const keys = app.get(ApiKeysService);
+  io.out(
+    [
+      'id',
+      'title',
+      'mask',
+      'active',
+      'privileges',
+      'expires_at',
+      'last_used_at',
+    ].join('\t'),
+  );
+  for (let offset = 0; ; offset += 1000) {
+    const page = await keys.list({ limit: 1000, offset });
+    for (const key of page.items) {
+      io.out(
+        [
+          key.id,
+          key.title,
+          key.mask,
+          String(key.active),
+          key.privileges.join(',') || '-',
+          key.expires_at ?? 'never',
+          key.last_used_at ?? 'never',
+        ].join('\t'),
+      );
+    }
+    if (offset + 1000 >= page.total) return;
+  }
+}
+
+/** The first line of a stream, without its line ending ('' when empty). */
+function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let line: string | undefined;
+    lines.once('line', (text) => {
+      line = text;
+      lines.close();
+    });
+    lines.once('close', () => resolve(line ?? ''));
+    stream.once('error', reject);
+  });
+}
