@@ -42,7 +42,6 @@ function cli(
           PATH: process.env.PATH ?? '',
           // The build lives outside the project: find its dependencies there.
           NODE_PATH: join(ROOT, 'node_modules'),
-          PASSWORD_HASH_COST: '12',
           ...options.env,
         },
         timeout: TIMEOUT_MS - 5_000,

@@ -98,6 +98,7 @@ describe('privileges', () => {
         detail: 'API key "CI deploy" lacks the privilege admin.',
         required_privileges: ['admin'],
         missing_privileges: ['admin'],
+        request_id: res.headers['x-request-id'],
       });
     });
 
