@@ -328,6 +328,15 @@ describe('the opsgate CLI', () => {
         );
         await login(t.server, 'admin', password);
         await t.close();
+        // Audited like the API's change, with the CLI as the actor.
+        const entries = await query<{ actor: string; details: string }>(
+          file,
+          "SELECT actor, details FROM audit_log WHERE action = 'user.update'",
+        );
+        expect(entries.map((entry) => entry.actor)).toContain('cli');
+        expect(entries.map((entry) => entry.details).join()).not.toContain(
+          password,
+        );
       },
       TIMEOUT_MS,
     );

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { AuditModule } from '../audit/audit.module';
 import { CommonModule } from '../common/common.module';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -17,6 +18,7 @@ import { UsersModule } from '../users/users.module';
     ConfigModule,
     CommonModule,
     DatabaseModule,
+    AuditModule,
     RateLimitsModule,
     ApiKeysModule,
     SessionsModule,

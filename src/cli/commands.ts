@@ -1,6 +1,7 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
 import { CreateApiKeyDto } from '../api-keys/api-key.dto';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { randomString } from '../common/secrets';
@@ -8,8 +9,9 @@ import { AppValidationPipe } from '../common/validation';
 import { UpdateUserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 
-/** Who the CLI's records name as their creator (`created_by`). */
+/** Who the CLI's records and audit entries name as the actor (`created_by`, `actor`). */
 export const CLI_ACTOR = 'cli';
+const CLI_AUDIT: AuditContext = { actor: CLI_ACTOR, ip: null, requestId: null };
 const GENERATED_PASSWORD_LENGTH = 24;
 
 export interface Io {
@@ -45,7 +47,7 @@ export async function resetPassword(
     : randomString(GENERATED_PASSWORD_LENGTH);
   const dto = await validated(UpdateUserDto, { password });
   // A new password ends every session of the user (UsersService.update).
-  await app.get(UsersService).update(username, dto);
+  await app.get(UsersService).update(username, dto, CLI_AUDIT);
   if (options.stdin) io.err(`Password of "${username}" changed.`);
   else io.out(password);
 }
@@ -64,7 +66,7 @@ export async function createKey(
   }
   if (options.expiresAt !== undefined) body.expires_at = options.expiresAt;
   const dto = await validated(CreateApiKeyDto, body);
-  const created = await app.get(ApiKeysService).create(dto, CLI_ACTOR);
+  const created = await app.get(ApiKeysService).create(dto, CLI_AUDIT);
   io.out(created.key);
 }
 
