@@ -90,9 +90,10 @@ function buildProgram(io: Io): Command {
 async function withApp(needsExisting: boolean, action: Action): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const path = config.databasePath;
+  const path = config.databaseUrl ? 'of DATABASE_URL' : config.databasePath;
   // A typo in DATABASE_PATH must not silently create an empty database.
-  if (needsExisting && path !== IN_MEMORY && !existsSync(path)) {
+  const isFile = !config.databaseUrl && path !== IN_MEMORY;
+  if (needsExisting && isFile && !existsSync(path)) {
     throw new CliError(
       `cannot open the database: no file at ${path} (run "opsgate migrate" to create it)`,
     );

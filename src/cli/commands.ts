@@ -32,8 +32,10 @@ function validated<T extends object>(dto: Type<T>, body: object): Promise<T> {
 export async function migrate(app: INestApplicationContext, io: Io) {
   const applied = await app
     .get(DataSource)
-    .query<{ n: number }[]>('SELECT COUNT(*) AS n FROM migrations');
-  io.out(`Database is up to date (${applied[0].n} migrations applied).`);
+    .query<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM migrations');
+  // PostgreSQL's COUNT(*) arrives as a string.
+  const count = Number(applied[0].n);
+  io.out(`Database is up to date (${count} migrations applied).`);
 }
 
 export async function resetPassword(
