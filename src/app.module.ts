@@ -19,6 +19,7 @@ import { ResourcesModule } from './resources/resources.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AdminBootstrap } from './users/admin-bootstrap';
 import { UsersModule } from './users/users.module';
+import { consoleModules } from './web/console-static';
 
 @Module({
   imports: [
@@ -34,6 +35,8 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     ResourcesModule,
     MetricsModule,
+    // The console's static files: mounted at module init, after the API routes.
+    ...consoleModules(),
   ],
   providers: [
     // The server creates the first admin; the CLI (cli.module.ts) never does.

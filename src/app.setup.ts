@@ -5,6 +5,7 @@ import { MetricsService } from './observability/metrics.service';
 import { API_PREFIX } from './app.constants';
 import { answerClientErrors, requireHost } from './common/client-error';
 import { APP_CONFIG, AppConfig } from './config/app-config';
+import { contentSecurity } from './web/content-security';
 
 /**
  * What the HTTP layer needs beyond AppModule; main.ts and every e2e test call
@@ -23,6 +24,12 @@ export function configureApp(
   answerClientErrors(app.getHttpServer());
   // The access log first: every response, even a parser's 400, gets its request id.
   const observers = app.get(MetricsService).observers();
-  app.use(accessLog(observers), requireHost, securityHeaders, jsonBody());
+  app.use(
+    accessLog(observers),
+    requireHost,
+    contentSecurity(),
+    securityHeaders,
+    jsonBody(),
+  );
   return app;
 }

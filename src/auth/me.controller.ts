@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { Authenticated } from './policy.decorator';
 import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
+import { csrfTokenFor } from '../common/secrets';
 import { authOf } from './request-auth';
 
 type CallerView = Record<string, unknown>;
@@ -40,10 +41,11 @@ export class MeController {
   me(@Req() req: Request): CallerView {
     const auth = authOf(req)!;
     const view = staticView(auth.principal);
-    if (auth.sessionExpiresAt === undefined) return view;
+    if (auth.sessionToken === undefined) return view;
     return {
       ...view,
-      expires_at: new Date(auth.sessionExpiresAt).toISOString(),
+      expires_at: new Date(auth.sessionExpiresAt!).toISOString(),
+      csrf_token: csrfTokenFor(auth.sessionToken),
     };
   }
 

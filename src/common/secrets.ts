@@ -1,4 +1,10 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  hash,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const ALPHANUMERIC =
   'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -31,6 +37,19 @@ export function newId(): string {
 /** A bearer token of 256 random bits, base64url (43 characters). */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * A session's CSRF token, derived from its session token. Only digests are
+ * stored, so a random CSRF token could never be given back; derived, GET
+ * /api/me can return it to a console reloaded while its cookie lives. Only
+ * the holder of the session token can compute it, and a cross-site page can
+ * read neither (the cookie is HttpOnly).
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken)
+    .update('opsgate csrf token')
+    .digest('base64url');
 }
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -12,7 +12,7 @@ import type { RequestAuth } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
-import { newId, newToken, sha256Hex } from '../common/secrets';
+import { csrfTokenFor, newId, newToken, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
@@ -240,7 +240,7 @@ export class SessionsService
   private async open(user: User, context: AuditContext): Promise<LoginResult> {
     const now = this.clock.now();
     const token = newToken();
-    const csrf = newToken();
+    const csrf = csrfTokenFor(token);
     const session = this.sessions.create({
       id: newId(),
       tokenHash: sha256Hex(token),
