@@ -37,6 +37,14 @@ export default tseslint.config(
     },
   },
   {
+    // The console runs in the browser, bundled by esbuild (scripts/build-console.ts).
+    files: ['console/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      sourceType: 'module',
+    },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
