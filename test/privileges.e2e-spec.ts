@@ -143,6 +143,7 @@ describe('privileges', () => {
         .expect(200);
       expect(Object.keys(res.body).sort()).toEqual([
         'categories',
+        'csrf_token',
         'expires_at',
         'groups',
         'id',
@@ -195,6 +196,7 @@ describe('privileges', () => {
         groups: ['web'],
         roles: [],
         expires_at: iso(t.clock.now() + 1800_000),
+        csrf_token: plainUser.csrfToken,
       });
     });
 
