@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './observability/metrics.module';
 import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
+import { OpenApiModule } from './openapi/openapi.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -37,6 +38,7 @@ import { consoleModules } from './web/console-static';
     MetricsModule,
     // The console's static files: mounted at module init, after the API routes.
     ...consoleModules(),
+    OpenApiModule,
   ],
   providers: [
     // The server creates the first admin; the CLI (cli.module.ts) never does.

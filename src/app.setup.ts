@@ -6,6 +6,7 @@ import { API_PREFIX } from './app.constants';
 import { answerClientErrors, requireHost } from './common/client-error';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { contentSecurity } from './web/content-security';
+import { OpenApiDocument } from './openapi/openapi-document';
 
 /**
  * What the HTTP layer needs beyond AppModule; main.ts and every e2e test call
@@ -31,5 +32,6 @@ export function configureApp(
     securityHeaders,
     jsonBody(),
   );
+  app.get(OpenApiDocument).attach(app);
   return app;
 }

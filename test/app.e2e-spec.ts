@@ -262,7 +262,7 @@ describe('the HTTP skeleton', () => {
         { code: 'SQLITE_CONSTRAINT', errno: 19 },
       );
       jest
-        .spyOn(t.app.get(UsersService), 'list')
+        .spyOn(t.app.get(UsersService), 'create')
         .mockRejectedValueOnce(
           new QueryFailedError(
             'INSERT INTO "users"("username") VALUES (?)',
@@ -272,8 +272,9 @@ describe('the HTTP skeleton', () => {
         );
       const res = await t
         .http()
-        .get('/api/users')
-        .set('X-Session-ID', admin.sessionId);
+        .post('/api/users')
+        .set('X-Session-ID', admin.sessionId)
+        .send({ username: 'racer', password: 'password-123' });
       expectProblem(res, 409, 'conflict');
       expect(res.text).not.toMatch(/UNIQUE|users\.name/);
     });

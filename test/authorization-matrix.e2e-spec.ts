@@ -149,6 +149,19 @@ const ROWS: Row[] = [
     expect: [200, 200, 200, 200, 200, 200, 200],
   },
   {
+    route: 'GET /api/openapi.json',
+    expect: [200, 200, 200, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/docs',
+    expect: [200, 200, 200, 200, 200, 200, 200],
+  },
+  {
+    route: 'GET /api/docs/:asset',
+    prepare: () => Promise.resolve({ asset: 'init.js' }),
+    expect: [200, 200, 200, 200, 200, 200, 200],
+  },
+  {
     route: 'GET /api/health',
     expect: [200, 200, 200, 200, 200, 200, 200],
   },

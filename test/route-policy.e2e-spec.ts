@@ -15,6 +15,9 @@ import { TestApp, createTestApp } from './helpers/test-app';
 const EXPECTED_ROUTES: string[] = [
   // the API description and health
   'GET /api → public',
+  'GET /api/docs → public',
+  'GET /api/docs/:asset → public',
+  'GET /api/openapi.json → public',
   'GET /api/health → public',
   'GET /api/health/live → public',
 
@@ -109,8 +112,14 @@ function describePolicy(policy: Policy | undefined): string {
   return policy.kind;
 }
 
-const describeScope = (scope: Route['scope']) =>
-  scope ? ` + scope:${scope.resource}(${scope.from.join(',')})` : '';
+const describeScope = (
+  scope: { resource: string | { noun: string }; from: string[] } | undefined,
+) => {
+  if (!scope) return '';
+  const { resource } = scope;
+  const noun = typeof resource === 'string' ? resource : resource.noun;
+  return ` + scope:${noun}(${scope.from.join(',')})`;
+};
 
 const row = (route: Route) =>
   `${route.method} ${route.path} → ${describePolicy(route.policy)}${describeScope(route.scope)}`;

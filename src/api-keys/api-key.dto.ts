@@ -11,6 +11,16 @@ import {
   Min,
 } from 'class-validator';
 import { GrantsDto } from '../auth/grants';
+import {
+  bool,
+  instant,
+  integer,
+  listOf,
+  named,
+  orNull,
+  strict,
+  text,
+} from '../common/schema';
 import { NoAngleBrackets, Optional } from '../common/validation';
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
@@ -70,3 +80,31 @@ export interface ApiKeyView {
   last_used_at: string | null;
   created_by: string;
 }
+
+const ids = listOf(text());
+
+const keyFields = () => ({
+  id: text(),
+  title: text(),
+  description: text(),
+  mask: text({ pattern: '^[A-Za-z0-9]{4}\\*{8}[A-Za-z0-9]{4}$' }),
+  active: bool,
+  privileges: ids,
+  categories: ids,
+  groups: ids,
+  roles: ids,
+  max_per_sec: integer({ minimum: 0 }),
+  expires_at: orNull(instant),
+  created_at: instant,
+  updated_at: instant,
+  last_used_at: orNull(instant),
+  created_by: text(),
+});
+
+/** The wire shape of an API key (SPEC §3); never its secret or digest. */
+export const API_KEY_SCHEMA = named('ApiKey', () => strict(keyFields()));
+
+/** Create and rotate answer the record plus the plaintext, once. */
+export const API_KEY_WITH_SECRET_SCHEMA = named('ApiKeyWithSecret', () =>
+  strict({ ...keyFields(), key: text({ pattern: '^[A-Za-z0-9]{20,128}$' }) }),
+);

@@ -11,8 +11,11 @@ import {
 } from '@nestjs/common';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { RequirePrivileges } from '../auth/policy.decorator';
+import { Answers, page } from '../common/schema';
 import { PageQuery } from '../common/validation';
 import {
+  API_KEY_SCHEMA,
+  API_KEY_WITH_SECRET_SCHEMA,
   CreateApiKeyDto,
   RotateApiKeyDto,
   UpdateApiKeyDto,
@@ -25,21 +28,25 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @Answers(201, API_KEY_WITH_SECRET_SCHEMA)
   create(@Body() dto: CreateApiKeyDto, @Audit() audit: AuditContext) {
     return this.keys.create(dto, audit);
   }
 
   @Get()
+  @Answers(200, page(API_KEY_SCHEMA))
   list(@Query() page: PageQuery) {
     return this.keys.list(page);
   }
 
   @Get(':id')
+  @Answers(200, API_KEY_SCHEMA)
   get(@Param('id') id: string) {
     return this.keys.get(id);
   }
 
   @Patch(':id')
+  @Answers(200, API_KEY_SCHEMA)
   update(
     @Param('id') id: string,
     @Body() dto: UpdateApiKeyDto,
@@ -49,6 +56,7 @@ export class ApiKeysController {
   }
 
   @Post(':id/rotate')
+  @Answers(201, API_KEY_WITH_SECRET_SCHEMA)
   rotate(
     @Param('id') id: string,
     @Body() dto: RotateApiKeyDto,
@@ -59,6 +67,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Answers(204)
   remove(@Param('id') id: string, @Audit() audit: AuditContext) {
     return this.keys.remove(id, audit);
   }

@@ -2,10 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { RequirePrivileges } from '../auth/policy.decorator';
+import { Answers, page } from '../common/schema';
 import { parseInstant } from '../common/time';
 import type { Page } from '../common/validation';
 import { AuditEntry } from './audit-entry.entity';
-import { AuditEntryView, AuditQuery } from './audit.dto';
+import { AUDIT_ENTRY_SCHEMA, AuditEntryView, AuditQuery } from './audit.dto';
 
 const view = (entry: AuditEntry): AuditEntryView => ({
   id: String(entry.id),
@@ -31,6 +32,7 @@ export class AuditController {
   /** Newest first; every filter given must match. */
   @Get()
   @RequirePrivileges('admin')
+  @Answers(200, page(AUDIT_ENTRY_SCHEMA))
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryView>> {
     const q = this.entries.createQueryBuilder('e');
     const exact = {

@@ -1,4 +1,5 @@
 import { IsIn, IsISO8601, IsString, Matches, MaxLength } from 'class-validator';
+import { instant, listOf, named, orNull, strict, text } from '../common/schema';
 import { Optional, PageQuery } from '../common/validation';
 import {
   AUDIT_TARGET_TYPES,
@@ -39,6 +40,38 @@ export class AuditQuery extends PageQuery {
   @IsISO8601({ strict: true, strictSeparator: true })
   until?: string;
 }
+
+const nullableText = orNull(text());
+
+/** The wire shape of an audit entry (SPEC §13); e2e responses are validated against it. */
+export const AUDIT_ENTRY_SCHEMA = named('AuditEntry', () =>
+  strict({
+    id: text(),
+    at: instant,
+    actor: nullableText,
+    action: text(),
+    target_type: orNull(text({ enum: [...AUDIT_TARGET_TYPES] })),
+    target_id: nullableText,
+    outcome: text({ enum: ['success', 'denied', 'failed'] }),
+    code: nullableText,
+    ip: nullableText,
+    request_id: nullableText,
+    details: {
+      type: 'object',
+      description:
+        'The fields that changed and their new values; never a secret',
+      additionalProperties: {
+        anyOf: [
+          { type: 'string' },
+          { type: 'number' },
+          { type: 'boolean' },
+          { type: 'null' },
+          listOf(text()),
+        ],
+      },
+    },
+  }),
+);
 
 export interface AuditEntryView {
   id: string;

@@ -21,6 +21,6 @@ import { ScopeGuard } from './scope.guard';
     ScopeGuard,
     RouteTable,
   ],
-  exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard],
+  exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard, RouteTable],
 })
 export class AuthModule {}

@@ -5,6 +5,52 @@ import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
 import { csrfTokenFor } from '../common/secrets';
 import { authOf } from './request-auth';
+import {
+  Answers,
+  integer,
+  listOf,
+  named,
+  orNull,
+  page,
+  strict,
+  text,
+  instant,
+} from '../common/schema';
+
+const ids = listOf(text());
+const callerFields = () => ({
+  id: text(),
+  name: text(),
+  privileges: ids,
+  categories: ids,
+  groups: ids,
+  roles: ids,
+});
+
+/** GET /api/me: a user on a session, or an API key (SPEC §4). */
+const CALLER_SCHEMA = named('Caller', () => ({
+  oneOf: [
+    strict(
+      {
+        type: text({ enum: ['user'] }),
+        ...callerFields(),
+        expires_at: instant,
+        csrf_token: text(),
+      },
+      ['csrf_token'],
+    ),
+    strict({
+      type: text({ enum: ['api_key'] }),
+      ...callerFields(),
+      expires_at: orNull(instant),
+      max_per_sec: integer({ minimum: 0 }),
+    }),
+  ],
+}));
+
+const PRIVILEGE_SCHEMA = named('Privilege', () =>
+  strict({ id: text(), title: text(), description: text() }),
+);
 
 type CallerView = Record<string, unknown>;
 
@@ -38,6 +84,7 @@ export class MeController {
   /** The caller with its effective rights: `admin` shows every privilege and no restriction. */
   @Get('me')
   @Authenticated()
+  @Answers(200, CALLER_SCHEMA)
   me(@Req() req: Request): CallerView {
     const auth = authOf(req)!;
     const view = staticView(auth.principal);
@@ -51,6 +98,7 @@ export class MeController {
 
   @Get('privileges')
   @Authenticated()
+  @Answers(200, page(PRIVILEGE_SCHEMA))
   privileges() {
     return { items: PRIVILEGES, total: PRIVILEGES.length };
   }

@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { API_PREFIX } from '../app.constants';
 import { Policy, RoutePolicy } from './policy.decorator';
-import { ScopeRuleMeta, type ScopeSource } from './scope.guard';
+import { ScopeRule, ScopeRuleMeta } from './scope.guard';
 
 export interface RouteInfo {
   method: string;
@@ -11,7 +11,10 @@ export interface RouteInfo {
   /** Undefined when the route declares none (a test fails on that). */
   policy: Policy | undefined;
   /** What the ScopeGuard checks on this route, if anything. */
-  scope?: { resource: string; from: ScopeSource[] };
+  scope: ScopeRule | undefined;
+  /** Where the route is declared, for readers of other metadata (the OpenAPI document). */
+  controller: Type<unknown>;
+  handler: (...args: unknown[]) => unknown;
 }
 
 const pathsOf = (value: unknown): string[] =>
@@ -41,15 +44,16 @@ export function routesOf(
         handler,
         controller,
       ]);
-      const rule = reflector.get(ScopeRuleMeta, handler);
-      const scope = rule && { resource: rule.resource.noun, from: rule.from };
+      const scope = reflector.get(ScopeRuleMeta, handler);
       const paths = pathsOf(Reflect.getMetadata(PATH_METADATA, handler));
       return bases.flatMap((base) =>
         paths.map((path) => ({
           method: RequestMethod[method],
           path: joinPath(API_PREFIX, base, path),
           policy,
-          ...(scope && { scope }),
+          scope,
+          controller,
+          handler,
         })),
       );
     });

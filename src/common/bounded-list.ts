@@ -9,6 +9,8 @@ export interface ListRule {
   readonly isItem: (item: unknown) => boolean;
   /** Why the invalid items are invalid, e.g. "unknown privileges: "x", "y"". */
   readonly describeInvalid: (invalid: unknown[]) => string;
+  /** `isItem` as JSON Schema, for the API description (common/dto-schema.ts). */
+  readonly items?: Record<string, unknown>;
 }
 
 const tooMany = (rule: ListRule) =>
@@ -39,7 +41,7 @@ export function listProblem(value: unknown, rule: ListRule): string | null {
   return duplicate ? 'must not contain duplicates' : null;
 }
 
-const BOUNDED_LIST = 'boundedList';
+export const BOUNDED_LIST = 'boundedList';
 
 /**
  * A body property that is a list under `rule`, validated by `listProblem` as

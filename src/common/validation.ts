@@ -126,6 +126,7 @@ export const SCOPE_ID = /^[a-z0-9_-]{1,64}$/;
 export const ID_LIST: ListRule = {
   max: 1000,
   isItem: (item) => typeof item === 'string' && SCOPE_ID.test(item),
+  items: { type: 'string', pattern: SCOPE_ID.source },
   describeInvalid: (invalid) =>
     `must hold ids of 1-64 characters of [a-z0-9_-], not ${quoted(invalid)}`,
 };
@@ -134,6 +135,7 @@ export const ID_LIST: ListRule = {
 export const PRIVILEGE_LIST: ListRule = {
   max: PRIVILEGE_IDS.length,
   isItem: isPrivilege,
+  items: { type: 'string', enum: PRIVILEGE_IDS },
   describeInvalid: (invalid) => `unknown privileges: ${quoted(invalid)}`,
 };
 

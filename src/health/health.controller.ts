@@ -2,6 +2,11 @@ import { Controller, Get } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/policy.decorator';
 import { AppError } from '../common/app-error';
+import { Answers, MayFail, named, strict, text } from '../common/schema';
+
+const HEALTH_SCHEMA = named('Health', () =>
+  strict({ status: text({ enum: ['ok'] }) }),
+);
 
 @Controller('health')
 export class HealthController {
@@ -10,6 +15,8 @@ export class HealthController {
   /** Readiness: answers only after the database does. */
   @Get()
   @Public()
+  @Answers(200, HEALTH_SCHEMA)
+  @MayFail('unavailable')
   async health() {
     try {
       await this.dataSource.query('SELECT 1');
@@ -22,6 +29,7 @@ export class HealthController {
   /** Liveness: touches nothing. */
   @Get('live')
   @Public()
+  @Answers(200, HEALTH_SCHEMA)
   live() {
     return { status: 'ok' };
   }

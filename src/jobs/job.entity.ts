@@ -3,6 +3,7 @@ import { IdListColumn } from '../database/columns';
 import { RecordBase } from '../resources/record-base';
 
 export const FINISHED_STATES = ['completed', 'failed', 'aborted'];
+export const JOB_STATES = ['queued', 'running', ...FINISHED_STATES];
 
 @Index(['category', 'createdAt', 'id'])
 /** A run of an event; its scope is copied from the event at run time, so it outlives later edits. */

@@ -2,7 +2,9 @@ import {
   propertiesOf,
   type ResourceDefinition,
 } from '../resources/resource-definition';
-import { Job } from './job.entity';
+import { listOf, text } from '../common/schema';
+import { SCOPE_ID } from '../common/validation';
+import { JOB_STATES, Job } from './job.entity';
 
 /** Jobs share listing, reading and deleting with the other resources; running and aborting are their own. */
 export const JOBS: ResourceDefinition<Job> = {
@@ -21,5 +23,12 @@ export const JOBS: ResourceDefinition<Job> = {
   ),
   // A job's creator is who started it (SPEC §9).
   wireNames: { createdBy: 'started_by' },
+  fieldSchemas: {
+    event_id: text(),
+    category: text({ pattern: SCOPE_ID.source }),
+    targets: listOf(text({ pattern: SCOPE_ID.source })),
+    state: text({ enum: [...JOB_STATES] }),
+    started_by: text(),
+  },
   references: [],
 };

@@ -15,10 +15,14 @@ import {
 import { Audit, type AuditContext } from '../audit/audit-context';
 import type { Principal } from '../auth/principal';
 import { Scoped } from '../auth/scope.guard';
+import { Answers, MayFail, page } from '../common/schema';
 import { PageQuery } from '../common/validation';
+import { recordSchema } from '../resources/record-schema';
 import { EVENTS } from '../events/event.resource';
 import { JOBS } from './job.resource';
 import { JobsService } from './jobs.service';
+
+const JOB_SCHEMA = recordSchema(JOBS);
 
 @Controller()
 export class JobsController {
@@ -27,12 +31,16 @@ export class JobsController {
   @Post('events/:id/run')
   @RequirePrivileges('run_jobs')
   @Scoped(EVENTS, 'stored')
+  @Answers(201, JOB_SCHEMA)
+  // A disabled event cannot run.
+  @MayFail('conflict')
   run(@Param('id') id: string, @Caller() caller: Principal) {
     return this.jobs.run(id, caller);
   }
 
   @Get('jobs')
   @Authenticated()
+  @Answers(200, page(JOB_SCHEMA))
   list(@Query() page: PageQuery, @Caller() caller: Principal) {
     return this.jobs.records.list(caller, page);
   }
@@ -40,6 +48,7 @@ export class JobsController {
   @Get('jobs/:id')
   @Authenticated()
   @Scoped(JOBS, 'stored')
+  @Answers(200, JOB_SCHEMA)
   get(@Param('id') id: string) {
     return this.jobs.records.get(id);
   }
@@ -48,6 +57,9 @@ export class JobsController {
   @RequirePrivileges('abort_jobs')
   @Scoped(JOBS, 'stored')
   @HttpCode(200)
+  @Answers(200, JOB_SCHEMA)
+  // Already finished or aborted.
+  @MayFail('conflict')
   abort(@Param('id') id: string) {
     return this.jobs.abort(id);
   }
@@ -56,6 +68,7 @@ export class JobsController {
   @RequirePrivileges('delete_jobs')
   @Scoped(JOBS, 'stored')
   @HttpCode(204)
+  @Answers(204)
   remove(
     @Param('id') id: string,
     @Caller() caller: Principal,

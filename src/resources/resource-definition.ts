@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import type { CatalogResource } from '../auth/privileges';
 import type { ScopeMapping } from '../auth/scope';
+import type { Schema } from '../common/schema';
 import type { RecordBase } from './record-base';
 
 /** A scoped kind of record: enough for the ScopeGuard and list filters. */
@@ -53,6 +54,8 @@ export interface ResourceDefinition<
   fields: readonly string[];
   /** The only wire names that do not follow the rule: property → wire name. */
   wireNames?: Readonly<Record<string, string>>;
+  /** Schemas of record fields that no create body describes (a job's state…), by wire name. */
+  fieldSchemas?: Record<string, Schema>;
   references: Reference[];
   rules?: ResourceRules<E>;
   /**

@@ -19,7 +19,10 @@ import {
 import { Audit, type AuditContext } from '../audit/audit-context';
 import type { Principal } from '../auth/principal';
 import { Scoped, type ScopeSource } from '../auth/scope.guard';
+import { ApiBody } from '@nestjs/swagger';
+import { Answers, MayFail, page } from '../common/schema';
 import { AppValidationPipe, PageQuery } from '../common/validation';
+import { recordSchema } from './record-schema';
 import type { RecordBase } from './record-base';
 import { resourcePrivilege } from '../auth/privileges';
 import type { CrudResource, ResourceDefinition } from './resource-definition';
@@ -47,6 +50,13 @@ export function resourceController(definition: CrudResource): Type<unknown> {
   const scoped = Object.keys(definition.scope).length > 0;
   const ScopedHere = (...from: ScopeSource[]): MethodDecorator =>
     scoped ? Scoped(definition, ...from) : () => undefined;
+  const record = recordSchema(definition);
+  // Chosen ids (categories, groups, roles) can be taken, and are what other
+  // records name, so deleting one still named is a conflict too.
+  const conflicts = definition.clientIds ? (['conflict'] as const) : [];
+  // A record without scope of its own (a role) grants scope: granting more
+  // than one's own is refused as scope_denied (no escalation, SPEC §12).
+  const grants = scoped ? [] : (['scope_denied'] as const);
 
   @Controller(name)
   class ResourceController {
@@ -58,6 +68,9 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @Post()
     @RequirePrivileges(resourcePrivilege('create', name))
     @ScopedHere('body')
+    @ApiBody({ type: createDto })
+    @Answers(201, record)
+    @MayFail(...conflicts, ...grants)
     create(
       @BodyOf(createDto) dto: object,
       @Caller() caller: Principal,
@@ -68,6 +81,7 @@ export function resourceController(definition: CrudResource): Type<unknown> {
 
     @Get()
     @Authenticated()
+    @Answers(200, page(record))
     list(@Query() page: PageQuery, @Caller() caller: Principal) {
       return this.service.list(caller, page);
     }
@@ -75,6 +89,7 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @Get(':id')
     @Authenticated()
     @ScopedHere('stored')
+    @Answers(200, record)
     get(@Param('id') id: string) {
       return this.service.get(id);
     }
@@ -82,6 +97,9 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @Patch(':id')
     @RequirePrivileges(resourcePrivilege('edit', name))
     @ScopedHere('stored', 'body')
+    @ApiBody({ type: updateDto })
+    @Answers(200, record)
+    @MayFail(...grants)
     update(
       @Param('id') id: string,
       @BodyOf(updateDto) dto: object,
@@ -95,6 +113,8 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @RequirePrivileges(resourcePrivilege('delete', name))
     @ScopedHere('stored')
     @HttpCode(204)
+    @Answers(204)
+    @MayFail(...conflicts)
     remove(
       @Param('id') id: string,
       @Caller() caller: Principal,

@@ -1,4 +1,5 @@
 import { iso } from '../common/time';
+import { bool, instant, listOf, named, strict, text } from '../common/schema';
 import type { UserView } from './user.dto';
 import type { User } from './user.entity';
 
@@ -16,3 +17,20 @@ export function userView(user: User): UserView {
     updated_at: iso(user.updatedAt),
   };
 }
+
+const ids = listOf(text());
+
+/** The wire shape of a user (SPEC §4); e2e responses are validated against it. */
+export const USER_SCHEMA = named('User', () =>
+  strict({
+    username: text(),
+    full_name: text(),
+    active: bool,
+    privileges: ids,
+    categories: ids,
+    groups: ids,
+    roles: ids,
+    created_at: instant,
+    updated_at: instant,
+  }),
+);

@@ -13,10 +13,27 @@ import {
   loadConfig,
   logLevelsFrom,
 } from '../../src/config/app-config';
+import { OpenApiDocument } from '../../src/openapi/openapi-document';
 import { FakeClock } from './fake-clock';
 import { testDatabase } from './test-database';
+import { registerApp } from './openapi-hook';
+import { OpenApiValidator } from './openapi-validator';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
+
+/** Compiled schemas are reused by every app of a test file that serves the same document. */
+const validators = new Map<string, OpenApiValidator>();
+
+function validatorFor(app: NestExpressApplication): OpenApiValidator {
+  const document = app.get(OpenApiDocument).document();
+  const key = JSON.stringify(document);
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = new OpenApiValidator(document);
+    validators.set(key, validator);
+  }
+  return validator;
+}
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -61,6 +78,8 @@ export async function createTestApp(
   configureApp(app);
   await app.init();
   const server = app.getHttpServer() as App;
+  // Every response to this app is checked against its own document (openapi-hook.ts).
+  registerApp(server as object, validatorFor(app));
   return {
     app,
     server,

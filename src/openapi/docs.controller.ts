@@ -1,0 +1,63 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiParam, ApiResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/policy.decorator';
+import { AppError } from '../common/app-error';
+import { DOCS_ASSETS, DOCS_CSP, DOCS_PAGE } from './docs-assets';
+import { OpenApiDocument } from './openapi-document';
+
+const text = { schema: { type: 'string' } };
+
+@Controller()
+export class DocsController {
+  constructor(private readonly openApi: OpenApiDocument) {}
+
+  @Get('openapi.json')
+  @Public()
+  @ApiResponse({
+    status: 200,
+    description: 'This document (OpenAPI 3.1)',
+    schema: { type: 'object', required: ['openapi', 'paths'] },
+  })
+  document() {
+    return this.openApi.document();
+  }
+
+  @Get('docs')
+  @Public()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', DOCS_CSP)
+  @ApiResponse({
+    status: 200,
+    description: 'The interactive reference (Swagger UI)',
+    content: { 'text/html': text },
+  })
+  page() {
+    return DOCS_PAGE;
+  }
+
+  @Get('docs/:asset')
+  @Public()
+  @ApiParam({ name: 'asset', enum: Object.keys(DOCS_ASSETS) })
+  @ApiResponse({
+    status: 200,
+    description: 'A script, style sheet or image of the reference',
+    content: {
+      'text/javascript': text,
+      'text/css': text,
+      'image/png': {
+        schema: { type: 'string', contentMediaType: 'image/png' } as object,
+      },
+    },
+  })
+  asset(@Param('asset') name: string, @Res() res: Response) {
+    const asset = Object.hasOwn(DOCS_ASSETS, name)
+      ? DOCS_ASSETS[name]
+      : undefined;
+    if (!asset) throw AppError.notFound(`No asset "${name}".`);
+    res.setHeader('Content-Type', asset.type);
+    // Public files, the same for everyone: they may be cached (the API's JSON may not).
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    res.send(asset.body());
+  }
+}

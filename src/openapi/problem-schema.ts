@@ -1,0 +1,107 @@
+import type { SchemaObject } from '@nestjs/swagger';
+import type { ResponseObject } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
+import { WWW_AUTHENTICATE } from '../common/problem.filter';
+import { integer, listOf, strict, text } from '../common/schema';
+import { ERROR_CATALOG, ERROR_CODES } from './error-catalog';
+import type { ErrorCode } from '../common/app-error';
+
+/**
+ * RFC 9457 problem details as ProblemFilter renders them, with every
+ * extension member opsgate sends. Strict like the records: an extension
+ * member the server sends but this does not name fails the e2e suite.
+ */
+export const PROBLEM_SCHEMA: SchemaObject = strict(
+  {
+    type: text({ const: 'about:blank' } as SchemaObject),
+    title: text({ description: 'The HTTP reason phrase of the status' }),
+    status: integer({ minimum: 400, maximum: 599 }),
+    code: text({ enum: ERROR_CODES }),
+    detail: text({
+      description: 'A human-readable explanation; never a stack or SQL',
+    }),
+    errors: {
+      ...listOf(strict({ field: text(), message: text() })),
+      description: 'validation_failed: each failing field',
+    },
+    required_privileges: {
+      ...listOf(text()),
+      description: 'missing_privilege: what the route requires',
+    },
+    missing_privileges: {
+      ...listOf(text()),
+      description: 'missing_privilege: what the caller lacks of it',
+    },
+    category: {
+      anyOf: [text(), { type: 'null' }],
+      description:
+        'scope_denied: the category out of scope (null: records without one)',
+    },
+    groups: {
+      ...listOf(text()),
+      description: 'scope_denied: the server groups out of scope',
+    },
+    categories: {
+      ...listOf(text()),
+      description:
+        'scope_denied (roles): the categories the caller may not grant',
+    },
+    request_id: text({
+      description: 'The id of the request, also in the log',
+    }),
+  },
+  [
+    'errors',
+    'required_privileges',
+    'missing_privileges',
+    'category',
+    'groups',
+    'categories',
+    'request_id',
+  ],
+);
+
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+const HEADERS: Record<number, ResponseObject['headers']> = {
+  401: {
+    'WWW-Authenticate': {
+      description: WWW_AUTHENTICATE,
+      schema: text({ const: WWW_AUTHENTICATE } as SchemaObject),
+    },
+  },
+  429: {
+    'Retry-After': {
+      description: 'Whole seconds to wait, at least 1',
+      schema: integer({ minimum: 1 }),
+    },
+  },
+};
+
+/** One response of an operation: the problem schema, narrowed to the codes the route can answer. */
+export function problemResponse(
+  status: number,
+  codes: ErrorCode[],
+): ResponseObject {
+  return {
+    description: `${STATUS_CODES[status]}: ${codes
+      .map((code) => `\`${code}\` (${ERROR_CATALOG[code].when})`)
+      .join('; ')}`,
+    ...(HEADERS[status] && { headers: HEADERS[status] }),
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [
+            PROBLEM_REF,
+            {
+              properties: {
+                status: { const: status },
+                code: { enum: codes },
+              },
+            } as SchemaObject,
+          ],
+        },
+      },
+    },
+  };
+}

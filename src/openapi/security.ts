@@ -1,0 +1,58 @@
+import type { SecuritySchemeObject } from '@nestjs/swagger';
+
+/**
+ * The credential places of SPEC §2, in the order the server looks them up
+ * (auth/credentials.ts). The fifth, the JSON body property `api_key`, has no
+ * OpenAPI security scheme type; it is described in words on the first one.
+ */
+export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
+  ApiKeyHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description:
+      'An API key (recommended; looked up 1st). A key may also be sent as the JSON body property `api_key` (looked up 5th, after the query parameters): the server removes it from the body before validation, so it never counts as an unknown property.',
+  },
+  SessionHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Session-ID',
+    description: 'A session ID from POST /api/sessions (looked up 2nd).',
+  },
+  ApiKeyQuery: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'api_key',
+    description:
+      'An API key in the query string (3rd); refused with 400 validation_failed when ALLOW_QUERY_CREDENTIALS=false.',
+  },
+  SessionQuery: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'session_id',
+    description:
+      'A session ID in the query string (4th); refused like api_key when ALLOW_QUERY_CREDENTIALS=false.',
+  },
+  SessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'session_id',
+    description:
+      'The cookie login sets (6th). Unsafe methods (POST, PATCH, DELETE…) must then send X-CSRF-Token equal to the csrf_token of the session, else 403 csrf_failed.',
+  },
+};
+
+/** Any one of the places is enough; the first one present is used, and an invalid one is never skipped. */
+export const ANY_CREDENTIAL = Object.keys(SECURITY_SCHEMES).map((name) => ({
+  [name]: [],
+}));
+
+export const DESCRIPTION = `Authentication and authorization for an operations platform: API keys for applications, session tokens for people, privileges and category / server-group scope on every request.
+
+**Credentials** (see the security schemes): header \`X-API-Key\`, header \`X-Session-ID\`, query \`api_key\`, query \`session_id\`, JSON body property \`api_key\`, cookie \`session_id\` — looked up in that order; the first one present is used, and a present but invalid one is an error (the server never falls back to the next).
+
+**Authorization**: \`x-required-privileges\` on an operation lists the privileges the caller needs, all of them (\`[]\`: any valid credential; \`admin\` implies every privilege). \`x-scope\` says which category / server-group scope the ScopeGuard checks: \`stored\` (the record named in the path) and/or \`body\` (the values the request would write).
+
+**Errors** are \`application/problem+json\` (RFC 9457, schema \`Problem\`); each operation lists the \`code\` values it can answer, per status. 401 answers carry \`WWW-Authenticate: ApiKey header="X-API-Key"\`; 429 answers carry \`Retry-After\`. A path that matches no route answers 404 \`not_found\`. Before any route is chosen, a malformed request answers 400 \`malformed_request\` and oversized headers 431 \`headers_too_large\`.
+
+**Rate limits**: a key with \`max_per_sec > 0\` gets \`RateLimit-Policy\` and \`RateLimit\` headers on every response and \`429 rate_limited\` beyond its allowance.`;

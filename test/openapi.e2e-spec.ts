@@ -1,0 +1,282 @@
+import { validate } from '@readme/openapi-parser';
+import { RouteTable } from '../src/auth/route-table';
+import { templateOf } from '../src/openapi/openapi-document';
+import { createKey, login } from './helpers/auth';
+import { checkedResponses, registerApp } from './helpers/openapi-hook';
+import { OpenApiValidator } from './helpers/openapi-validator';
+import { mountedRoutes } from './helpers/routes';
+import { TestApp, createTestApp } from './helpers/test-app';
+
+const METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+];
+
+describe('the OpenAPI document', () => {
+  let t: TestApp;
+  let document: Record<string, any>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const res = await t.http().get('/api/openapi.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    document = res.body;
+  });
+  afterAll(() => t.close());
+
+  it('validates as OpenAPI 3.1', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid ? [] : result.errors).toEqual([]);
+  });
+
+  it('lists exactly the routes Express mounts, itself and /api/docs included', () => {
+    const documented = Object.entries(document.paths as Record<string, object>)
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((key) => METHODS.includes(key))
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    const mounted = mountedRoutes(t.app)
+      .map((route) => templateOf(route))
+      .sort();
+    expect(documented).toEqual(mounted);
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'GET /api/openapi.json',
+        'GET /api/docs',
+        'GET /api',
+      ]),
+    );
+  });
+
+  it('carries the privileges and scope the guards read, from the same declarations', () => {
+    const wrong: string[] = [];
+    for (const route of t.app.get(RouteTable).routes()) {
+      const operation =
+        document.paths[templateOf(route.path)][route.method.toLowerCase()];
+      const { policy, scope } = route;
+      const expected =
+        policy?.kind === 'public'
+          ? undefined
+          : policy?.kind === 'privileges'
+            ? policy.privileges
+            : [];
+      const security = policy?.kind === 'public' ? [] : document.security;
+      if (
+        JSON.stringify(operation['x-required-privileges']) !==
+          JSON.stringify(expected) ||
+        JSON.stringify(operation.security) !== JSON.stringify(security) ||
+        JSON.stringify(operation['x-scope']?.from) !==
+          JSON.stringify(scope?.from)
+      ) {
+        wrong.push(`${route.method} ${route.path}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('describes the credential places of SPEC §2 and the body api_key in words', () => {
+    const schemes = Object.values(document.components.securitySchemes).map(
+      (s: any) => `${s.in} ${s.name}`,
+    );
+    expect(schemes).toEqual([
+      'header X-API-Key',
+      'header X-Session-ID',
+      'query api_key',
+      'query session_id',
+      'cookie session_id',
+    ]);
+    expect(JSON.stringify(document.components.securitySchemes)).toContain(
+      'JSON body property `api_key`',
+    );
+  });
+
+  it('gives request bodies the constraints the server enforces', () => {
+    const key = document.components.schemas.CreateApiKeyDto;
+    expect(key).toMatchObject({
+      required: ['title'],
+      additionalProperties: false,
+      properties: {
+        title: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 100,
+          pattern: '^[^<>]*$',
+        },
+        max_per_sec: { type: 'integer', minimum: 0, maximum: 100000 },
+        categories: {
+          maxItems: 1000,
+          uniqueItems: true,
+          items: { pattern: '^[a-z0-9_-]{1,64}$' },
+        },
+      },
+    });
+    expect(key.properties.privileges.items.enum).toContain('admin');
+    expect(key.properties.expires_at.anyOf).toContainEqual({ type: 'null' });
+    const user = document.components.schemas.CreateUserDto;
+    expect(user.properties.password).toMatchObject({
+      minLength: 8,
+      maxLength: 256,
+    });
+    expect(
+      document.components.schemas.CreateTicketDto.properties.status.enum,
+    ).toEqual(['open', 'closed']);
+    const list = document.paths['/api/keys'].get.parameters;
+    expect(list).toContainEqual({
+      name: 'limit',
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    });
+  });
+
+  it('names the error codes each route can answer', () => {
+    const codes = (path: string, method: string, status: number) =>
+      document.paths[path][method].responses[status].content[
+        'application/problem+json'
+      ].schema.allOf[1].properties.code.enum;
+    expect(codes('/api/sessions', 'post', 401)).toEqual([
+      'account_disabled',
+      'login_failed',
+    ]);
+    expect(codes('/api/sessions', 'post', 429)).toEqual([
+      'too_many_login_attempts',
+    ]);
+    expect(codes('/api/events/{id}', 'patch', 403)).toEqual(
+      expect.arrayContaining([
+        'missing_privilege',
+        'scope_denied',
+        'csrf_failed',
+      ]),
+    );
+    expect(codes('/api/categories/{id}', 'delete', 409)).toEqual(['conflict']);
+    expect(document.paths['/api/health'].get.security).toEqual([]);
+    expect(document.paths['/api/health'].get.responses[401]).toBeUndefined();
+  });
+
+  it('serves /api/docs, an interactive reference with every asset local', async () => {
+    const page = await t.http().get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain(
+      "script-src 'self'",
+    );
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(assets.length).toBeGreaterThan(3);
+    expect(page.text).not.toMatch(/<script>|<script [^>]*>[^<]/);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/api\/docs\//);
+      await t.http().get(asset).expect(200);
+    }
+    const init = await t.http().get('/api/docs/init.js').expect(200);
+    expect(init.text).toContain("url: '/api/openapi.json'");
+    expect(init.text).toContain('validatorUrl: null');
+    await t.http().get('/api/docs/nosuch.js').expect(404);
+  });
+});
+
+describe('the response hook', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('checks the responses of every supertest request', async () => {
+    const before = checkedResponses();
+    const admin = await login(t.server);
+    await createKey(t.server, admin, { title: 'counted' });
+    await t
+      .http()
+      .get('/api/me')
+      .set('X-Session-ID', admin.sessionId)
+      .expect(200);
+    expect(checkedResponses() - before).toBe(3);
+  });
+
+  describe('on a document that differs from the server by one field', () => {
+    let validator: OpenApiValidator;
+    let sessionId: string;
+    beforeAll(async () => {
+      const document = structuredClone(
+        (await t.http().get('/api/openapi.json')).body,
+      );
+      const user = document.components.schemas.User;
+      delete user.properties.full_name;
+      user.required = user.required.filter((f: string) => f !== 'full_name');
+      user.properties.nickname = { type: 'string' };
+      user.required.push('nickname');
+      validator = new OpenApiValidator(document);
+      sessionId = (await login(t.server)).sessionId;
+    });
+
+    it('fails on a field the server sends but the document does not describe, and on a documented one missing', async () => {
+      const res = await t
+        .http()
+        .get('/api/users/admin')
+        .set('X-Session-ID', sessionId)
+        .expect(200);
+      const problems = validator
+        .check('GET', '/api/users/admin', res)
+        .join('\n');
+      expect(problems).toContain(
+        'must NOT have additional properties (full_name)',
+      );
+      expect(problems).toContain("must have required property 'nickname'");
+    });
+
+    it('turns a supertest request red, wherever it is sent from', async () => {
+      const real = new OpenApiValidator(
+        (await t.http().get('/api/openapi.json')).body,
+      );
+      registerApp(t.server as object, validator);
+      try {
+        await expect(
+          t
+            .http()
+            .get('/api/users/admin')
+            .set('X-Session-ID', sessionId)
+            .expect(200),
+        ).rejects.toThrow(
+          /does not match the OpenAPI document[\s\S]*full_name/,
+        );
+      } finally {
+        registerApp(t.server as object, real);
+      }
+      await t
+        .http()
+        .get('/api/users/admin')
+        .set('X-Session-ID', sessionId)
+        .expect(200);
+    });
+
+    it('fails on an undocumented status, content type or path', () => {
+      const seen = {
+        headers: { 'content-type': 'application/json' },
+        body: {},
+      };
+      expect(
+        validator.check('GET', '/api/users/admin', { ...seen, status: 418 }),
+      ).toEqual(['/api/users/{username} get 418: status not documented']);
+      expect(
+        validator.check('GET', '/api/me', {
+          ...seen,
+          status: 200,
+          headers: { 'content-type': 'text/plain' },
+        }),
+      ).toEqual(['/api/me get 200: content type text/plain not documented']);
+      expect(
+        validator.check('GET', '/api/nosuch', { ...seen, status: 200 }),
+      ).toHaveLength(1);
+    });
+  });
+});
