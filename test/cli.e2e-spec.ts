@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { login } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { ADMIN_PASSWORD, createTestApp } from './helpers/test-app';
+import { describeOnSqlite } from './helpers/test-database';
 
 // The built CLI (package.json's bin, compiled here once into a temp
 // folder), as a child process on a real database file.
@@ -75,7 +76,8 @@ function expectFailure(run: Run, message: RegExp): void {
   expect(run.stderr).toMatch(message);
 }
 
-describe('the opsgate CLI', () => {
+// Real SQLite files: on PostgreSQL, test/integration/cli-postgres.int-spec.ts.
+describeOnSqlite('the opsgate CLI', () => {
   let dir: string;
   let file: string;
   let env: Record<string, string>;
