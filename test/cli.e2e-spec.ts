@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,6 +15,7 @@ import { login } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { ADMIN_PASSWORD, createTestApp } from './helpers/test-app';
 import { describeOnSqlite } from './helpers/test-database';
+import { CliRun, runCli } from './helpers/cli-run';
 
 // The built CLI (package.json's bin, compiled here once into a temp
 // folder), as a child process on a real database file.
@@ -23,38 +24,15 @@ const TIMEOUT_MS = 60_000;
 const BUILD_TIMEOUT_MS = 180_000;
 let bin: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function cli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; input?: string },
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        cwd: options.cwd,
-        env: {
-          PATH: process.env.PATH ?? '',
-          // The build lives outside the project: find its dependencies there.
-          NODE_PATH: join(ROOT, 'node_modules'),
-          ...options.env,
-        },
-        timeout: TIMEOUT_MS - 5_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? ((error as { code?: number }).code ?? null) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-    child.stdin?.end(options.input ?? '');
+): Promise<CliRun> {
+  return runCli(bin, args, {
+    ...options,
+    // The build lives outside the project: find its dependencies there.
+    env: { NODE_PATH: join(ROOT, 'node_modules'), ...options.env },
+    timeoutMs: TIMEOUT_MS - 5_000,
   });
 }
 
@@ -69,7 +47,7 @@ async function query<T>(file: string, sql: string): Promise<T[]> {
 }
 
 /** Exit 1 and exactly one line on stderr, nothing on stdout. */
-function expectFailure(run: Run, message: RegExp): void {
+function expectFailure(run: CliRun, message: RegExp): void {
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
   expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import request from 'supertest';
 import { login } from '../helpers/auth';
 import { ADMIN_PASSWORD, createTestApp } from '../helpers/test-app';
 import { testDatabase } from '../helpers/test-database';
+import { CliRun, runCli } from '../helpers/cli-run';
 import { startPostgres, type PostgresServer } from './support/postgres-server';
 
 // The PostgreSQL counterpart of test/cli.e2e-spec.ts (which is about SQLite
@@ -15,31 +15,12 @@ const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const PATH_KEY = '/cli/postgres';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let server: PostgresServer;
 let dir: string;
 let env: Record<string, string>;
 
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? ((error as { code?: number }).code ?? null) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
+const cli = (args: string[]): Promise<CliRun> =>
+  runCli(BIN, args, { cwd: dir, env });
 
 const withApp = async <T>(
   use: (t: Awaited<ReturnType<typeof createTestApp>>) => Promise<T>,

@@ -4,6 +4,7 @@ import {
   call,
   launchChromium,
   screenshot,
+  signIn,
   startServer,
   watchErrors,
   type Server,
@@ -26,12 +27,6 @@ describe('the console screens in a browser', () => {
     target
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name, exact: true });
-
-  async function signIn(target: Page, username: string, password: string) {
-    await target.getByRole('textbox', { name: 'Username' }).fill(username);
-    await target.getByRole('textbox', { name: 'Password' }).fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   beforeAll(async () => {
     server = await startServer();

@@ -6,6 +6,7 @@ import {
   call,
   launchChromium,
   screenshot,
+  signIn,
   startServer,
   watchErrors,
   type Server,
@@ -43,12 +44,6 @@ describe('the console in a browser', () => {
     path = '/api/me',
     body?: unknown,
   ) => call(server.url, method, path, { 'X-API-Key': secret }, body);
-
-  async function signIn(target: Page, username: string, password: string) {
-    await target.getByRole('textbox', { name: 'Username' }).fill(username);
-    await target.getByRole('textbox', { name: 'Password' }).fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   beforeAll(async () => {
     server = await startServer();

@@ -117,6 +117,17 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Signs in through the console's sign-in screen. */
+export async function signIn(
+  page: Page,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({
