@@ -44,8 +44,12 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     lock: WriteLock,
     changes: CredentialChanges,
   ) {
-    this.cache = new CredentialCache(cacheOptions(config));
+    this.cache = new CredentialCache(
+      cacheOptions(config),
+      () => changes.trusted,
+    );
     changes.subscribe((change) => {
+      if (change.kind === 'all') this.cache.clear();
       if (change.kind === 'api_key') this.invalidate(change.id, change.digests);
       if (change.kind === 'role') {
         this.cache.invalidate((entry) =>

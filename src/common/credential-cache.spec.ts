@@ -62,4 +62,26 @@ describe('CredentialCache', () => {
     const load = jest.fn().mockResolvedValue('fresh');
     expect(await cache.lookup('d1', 1, load)).toBe('fresh');
   });
+
+  it('neither reads nor fills memory while untrusted, and clear() forgets both lists', async () => {
+    let trusted = true;
+    const cache = new CredentialCache<string>(options, () => trusted);
+    await cache.lookup('known', 0, () => Promise.resolve('record'));
+    await cache.lookup('unknown', 0, () => Promise.resolve(null));
+    trusted = false;
+    const load = jest.fn().mockResolvedValue('fresh');
+    const gate = jest.fn();
+    expect(await cache.lookup('known', 1, load, gate)).toBe('fresh');
+    expect(await cache.lookup('other', 1, load, gate)).toBe('fresh');
+    // Even a verified credential passes the gate: nothing is verified in memory.
+    expect(gate).toHaveBeenCalledTimes(2);
+    trusted = true;
+    // Nothing loaded while untrusted was kept.
+    const reload = jest.fn().mockResolvedValue('again');
+    expect(await cache.lookup('other', 2, reload)).toBe('again');
+    cache.clear();
+    expect(cache.sizes).toEqual({ known: 0, unknown: 0 });
+    expect(await cache.lookup('known', 3, reload)).toBe('again');
+    expect(reload).toHaveBeenCalledTimes(2);
+  });
 });

@@ -19,7 +19,14 @@ export class CredentialCache<T> {
   /** Lookups, and those answered from memory (either list): for the hit-ratio metric. */
   readonly stats = { lookups: 0, hits: 0 };
 
-  constructor(private readonly options: CredentialCacheOptions) {
+  /**
+   * `trusted` false: changes made elsewhere may be missed (the shared channel is
+   * down), so nothing is read from or put in memory.
+   */
+  constructor(
+    private readonly options: CredentialCacheOptions,
+    private readonly trusted: () => boolean = () => true,
+  ) {
     this.known = new BoundedCache(options.maxSize);
     this.unknown = new BoundedCache(options.maxSize);
   }
@@ -36,6 +43,10 @@ export class CredentialCache<T> {
     gate: () => MaybePromise<void> = () => undefined,
   ): MaybePromise<T | null> {
     this.stats.lookups++;
+    if (!this.trusted()) {
+      const gated = gate();
+      return gated instanceof Promise ? gated.then(load) : load();
+    }
     const cached = this.known.get(digest, now);
     if (cached !== undefined) {
       this.stats.hits++;
@@ -66,7 +77,7 @@ export class CredentialCache<T> {
   ): Promise<T | null> {
     const generation = this.generation;
     const found = await load();
-    if (generation === this.generation) {
+    if (generation === this.generation && this.trusted()) {
       if (found === null) {
         this.unknown.set(digest, true, now, this.options.negativeTtlMs);
       } else {
@@ -81,6 +92,13 @@ export class CredentialCache<T> {
     this.generation++;
     this.known.deleteWhere(matches);
     for (const digest of newDigests) this.unknown.delete(digest);
+  }
+
+  /** Forgets everything (changes may have been missed). */
+  clear(): void {
+    this.generation++;
+    this.known.clear();
+    this.unknown.clear();
   }
 
   delete(digest: string): void {

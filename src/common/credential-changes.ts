@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-/** Something that changes what a cached credential may do, or whether it still works. */
+/**
+ * Something that changes what a cached credential (or other cached data) may
+ * do, or whether it still works. Plain JSON: it travels between instances.
+ */
 export type CredentialChange =
   | {
       kind: 'api_key';
@@ -9,25 +12,59 @@ export type CredentialChange =
     }
   | { kind: 'user'; userId: number }
   | { kind: 'session'; id: string }
-  | { kind: 'role'; id: string };
+  | { kind: 'role'; id: string }
+  /** Anything may have changed (changes from other instances were missed): drop every cached copy. */
+  | { kind: 'all' };
 
 export type CredentialChangeListener = (change: CredentialChange) => void;
 
+/** Carries this instance's changes to the other instances (Redis pub/sub). */
+export type ChangeTransport = (change: CredentialChange) => void;
+
 /**
- * The one way a change reaches the verification caches: services publish,
- * verifiers listen. Listeners run synchronously, so the change shows on the
- * very next request of this instance; sharing it with other instances (Redis)
- * belongs in `publish` as well.
+ * The one way a change reaches the caches: services publish, caches listen.
+ * Listeners run synchronously, so a change shows on the very next request of
+ * this instance; a transport, when connected, carries it to the other
+ * instances, which `deliver` it to their listeners. While that channel is
+ * down, `trusted` is false: a cache must then read from the database, as it
+ * cannot know what other instances changed.
  */
 @Injectable()
 export class CredentialChanges {
   private readonly listeners: CredentialChangeListener[] = [];
+  private transport: ChangeTransport | undefined;
+  private channelUp = true;
 
   subscribe(listener: CredentialChangeListener): void {
     this.listeners.push(listener);
   }
 
   publish(change: CredentialChange): void {
+    this.deliver(change);
+    this.transport?.(change);
+  }
+
+  /** A change made here or received from another instance. */
+  deliver(change: CredentialChange): void {
     for (const listener of this.listeners) listener(change);
+  }
+
+  /** Whether every change made anywhere reaches this instance, so cached copies can be used. */
+  get trusted(): boolean {
+    return this.channelUp;
+  }
+
+  connect(transport: ChangeTransport): void {
+    this.transport = transport;
+  }
+
+  /**
+   * The shared channel went down or came back. Either way what is cached may
+   * have missed changes, so everything is dropped.
+   */
+  setChannelUp(up: boolean): void {
+    if (up === this.channelUp) return;
+    this.channelUp = up;
+    this.deliver({ kind: 'all' });
   }
 }

@@ -46,8 +46,12 @@ export class SessionVerifier implements OnApplicationShutdown {
     lock: WriteLock,
     changes: CredentialChanges,
   ) {
-    this.cache = new CredentialCache(cacheOptions(config));
+    this.cache = new CredentialCache(
+      cacheOptions(config),
+      () => changes.trusted,
+    );
     changes.subscribe((change) => {
+      if (change.kind === 'all') this.cache.clear();
       if (change.kind === 'user') this.invalidateUser(change.userId);
       if (change.kind === 'session') this.invalidateSession(change.id);
       if (change.kind === 'role') {
