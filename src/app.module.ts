@@ -16,6 +16,7 @@ import { MetricsModule } from './observability/metrics.module';
 import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
 import { ResourcesModule } from './resources/resources.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AdminBootstrap } from './users/admin-bootstrap';
@@ -27,6 +28,8 @@ import { consoleModules } from './web/console-static';
     ConfigModule,
     CommonModule,
     DatabaseModule,
+    // REDIS_URL: the connection that shares limits and changes (SPEC §14).
+    RedisModule,
     AuditModule,
     RateLimitsModule,
     AuthModule,

@@ -32,13 +32,6 @@ async function bootstrap(): Promise<void> {
   new Logger('Main').log(
     `opsgate listening on http://${config.host}:${config.port}${metrics}`,
   );
-  if (config.redisUrl !== undefined) {
-    // SPEC §14's Redis sharing is not built yet: say so rather than let an
-    // operator believe limits and revocations are shared.
-    new Logger('Main').warn(
-      'REDIS_URL is set, but this build does not use Redis: rate limits, login lockout and cache invalidation stay per instance.',
-    );
-  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -19,6 +19,8 @@ import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
 import { authOf } from '../auth/request-auth';
 import { errorCodeOf } from '../common/problem.filter';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { REDIS } from '../redis/redis.module';
+import type { RedisLink } from '../redis/redis-link';
 import { SessionVerifier } from '../sessions/session.verifier';
 import type { RequestObserver } from './access-log';
 
@@ -75,6 +77,7 @@ export class MetricsService
     dataSource: DataSource,
     apiKeys: ApiKeyVerifier,
     sessions: SessionVerifier,
+    @Inject(REDIS) redis: RedisLink | null,
   ) {
     const caches = [apiKeys, sessions];
     new Gauge({
@@ -93,6 +96,15 @@ export class MetricsService
       'Whether the database answers.',
       () => dataSource.query('SELECT 1'),
     );
+    if (redis) {
+      this.registerUp(
+        'opsgate_redis_up',
+        'Whether Redis answers and the change channel is subscribed.',
+        async () => {
+          if (!(await redis.ping())) throw new Error('Redis is down');
+        },
+      );
+    }
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
 

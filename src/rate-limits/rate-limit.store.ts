@@ -34,7 +34,7 @@ export interface FailureCounters {
  * RATE_LIMIT_STORE and nothing else changes.
  */
 export interface RateLimitStore extends ThrottlerStorage, FailureCounters {
-  /** Drops the state of a key (the key was deleted). */
+  /** Drops the state of a key (the key was deleted; a login succeeded). */
   forget(key: string): Promise<void>;
 }
 
@@ -89,6 +89,7 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
 
   forget(key: string): Promise<void> {
     this.window.forget(key);
+    this.failures.forget(key);
     return Promise.resolve();
   }
 

@@ -1,5 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { Clock } from '../common/clock';
+import { REDIS, RedisModule } from '../redis/redis.module';
+import type { RedisLink } from '../redis/redis-link';
+import { RedisRateLimitStore } from '../redis/redis-rate-limit.store';
 import {
   KEY_THROTTLER,
   KeyRateLimitGuard,
@@ -13,7 +17,17 @@ import {
 
 @Global()
 @Module({
-  providers: [{ provide: RATE_LIMIT_STORE, useClass: InMemoryRateLimitStore }],
+  imports: [RedisModule],
+  providers: [
+    {
+      provide: RATE_LIMIT_STORE,
+      inject: [Clock, REDIS],
+      useFactory: (clock: Clock, redis: RedisLink | null): RateLimitStore => {
+        const local = new InMemoryRateLimitStore(clock);
+        return redis ? new RedisRateLimitStore(redis, local) : local;
+      },
+    },
+  ],
   exports: [RATE_LIMIT_STORE],
 })
 export class RateLimitStoreModule {}

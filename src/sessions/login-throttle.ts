@@ -1,12 +1,10 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   RATE_LIMIT_STORE,
   type RateLimitStore,
 } from '../rate-limits/rate-limit.store';
-import { SlidingWindow } from '../rate-limits/sliding-window';
 
 export type LoginOutcome = 'succeeded' | 'failed' | 'aborted';
 
@@ -20,9 +18,15 @@ interface InFlight {
   count: number;
   /** Attempts waiting for one in flight to settle. */
   waiting: (() => void)[];
+  /** Attempts reading the shared count now; the entry lives while any do. */
+  readers: number;
+  /** Bumped when an attempt settles: a count read across a settle is stale. */
+  settled: number;
 }
 
 const ipBucket = (ip: string) => `login-ip:${ip}`;
+const userBucket = (username: string, ip: string) =>
+  `login:${username.toLowerCase()}\n${ip}`;
 
 export interface LoginAttempt {
   key: string;
@@ -37,28 +41,24 @@ export interface LoginAttempt {
  * Attempts in flight count against the limit until they settle, so parallel
  * guesses cannot overshoot it; an attempt that only *might* be refused waits
  * for them instead of getting a 429, so parallel right passwords all pass.
+ * Both counts live in RATE_LIMIT_STORE, shared between instances when it is;
+ * attempts in flight are known per instance, so parallel guesses spread over
+ * N instances can overshoot by at most what is in flight on the others.
  */
 @Injectable()
-export class LoginThrottle implements OnModuleDestroy {
-  private readonly failures = new SlidingWindow();
+export class LoginThrottle {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly windowMs: number;
   private readonly max: number;
   private readonly ipMax: number;
-  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly clock: Clock,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
   ) {
     this.windowMs = config.loginWindow * 1000;
     this.max = config.loginMaxFailures;
     this.ipMax = config.loginIpMaxFailures;
-    this.sweeper = setInterval(
-      () => this.failures.sweep(this.windowMs, this.clock.now()),
-      Math.min(this.windowMs, 60_000),
-    ).unref();
   }
 
   /** Waits for a slot for this username and IP, or refuses with 429 once the failures fill the window. */
@@ -77,25 +77,24 @@ export class LoginThrottle implements OnModuleDestroy {
         );
       }
     }
-    const key = `${username.toLowerCase()}\n${ip}`;
+    const key = userBucket(username, ip);
     for (;;) {
-      const state = this.failures.peek(
-        key,
-        this.max,
-        this.windowMs,
-        this.clock.now(),
-      );
+      const flight = this.flight(key);
+      const settled = flight.settled;
+      flight.readers++;
+      const state = await this.store.count(key, this.max, this.windowMs);
+      flight.readers--;
       if (state.count >= this.max) {
+        this.release(key, flight);
         throw AppError.tooManyRequests(
           'too_many_login_attempts',
           'Too many failed logins for this username from this address; try again later.',
           state.msUntilAllowed / 1000,
         );
       }
-      const flight = this.inFlight.get(key) ?? { count: 0, waiting: [] };
+      if (flight.settled !== settled) continue;
       if (state.count + flight.count < this.max) {
         flight.count++;
-        this.inFlight.set(key, flight);
         return { key, ip };
       }
       await new Promise<void>((resolve) => flight.waiting.push(resolve));
@@ -112,38 +111,49 @@ export class LoginThrottle implements OnModuleDestroy {
     { key, ip }: LoginAttempt,
     outcome: LoginOutcome,
   ): Promise<LockoutStart | null> {
-    const lockout = this.settle(key, outcome);
-    if (outcome === 'failed' && this.ipMax > 0) {
-      await this.store.record(ipBucket(ip), this.windowMs);
-    }
-    return lockout;
-  }
-
-  private settle(key: string, outcome: LoginOutcome): LockoutStart | null {
     let lockout: LockoutStart | null = null;
-    if (outcome === 'failed') {
-      const state = this.failures.hit(
-        key,
-        this.max,
-        this.windowMs,
-        this.clock.now(),
-      );
-      if (state.count === this.max) {
-        lockout = { failures: this.max, windowSeconds: this.windowMs / 1000 };
+    try {
+      if (outcome === 'failed') {
+        await this.store.record(key, this.windowMs);
+        const state = await this.store.count(key, this.max, this.windowMs);
+        if (state.count === this.max) {
+          lockout = { failures: this.max, windowSeconds: this.windowMs / 1000 };
+        }
+        if (this.ipMax > 0)
+          await this.store.record(ipBucket(ip), this.windowMs);
+      } else if (outcome === 'succeeded') {
+        await this.store.forget(key);
       }
-    } else if (outcome === 'succeeded') {
-      this.failures.forget(key);
+    } finally {
+      this.settle(key);
     }
-    const flight = this.inFlight.get(key);
-    if (!flight) return lockout;
-    flight.count--;
-    const waiting = flight.waiting.splice(0);
-    if (flight.count === 0) this.inFlight.delete(key);
-    for (const wake of waiting) wake();
     return lockout;
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+  private flight(key: string): InFlight {
+    let flight = this.inFlight.get(key);
+    if (!flight) {
+      flight = { count: 0, waiting: [], readers: 0, settled: 0 };
+      this.inFlight.set(key, flight);
+    }
+    return flight;
+  }
+
+  /** Drops an attempt's entry once nobody uses it. */
+  private release(key: string, flight: InFlight): void {
+    if (flight.count === 0 && flight.readers === 0 && !flight.waiting.length) {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** An attempt in flight is over (its failure already counted): wake those waiting for it. */
+  private settle(key: string): void {
+    const flight = this.inFlight.get(key);
+    if (!flight) return;
+    flight.count--;
+    flight.settled++;
+    const waiting = flight.waiting.splice(0);
+    this.release(key, flight);
+    for (const wake of waiting) wake();
   }
 }
