@@ -12,18 +12,17 @@ import { actorOf, type Principal } from '../auth/principal';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
-import { snakeCase } from '../common/naming';
 import { newId } from '../common/secrets';
-import { iso } from '../common/time';
 import { Page, PageQuery } from '../common/validation';
-import { toNumber } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
 import type { ResourceDefinition } from './resource-definition';
 import { References } from './references';
 import { applyScopeFilter } from './scope-filter';
+import { leanPage } from './lean-page';
+import { type RecordView, WireFormat } from './wire-format';
 
-export type RecordView = Record<string, unknown>;
+export type { RecordView };
 
 /** Record fields that are not facts a change sets. */
 const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
@@ -35,6 +34,7 @@ const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
  */
 export class ResourceService<E extends RecordBase> {
   private readonly repo: Repository<E>;
+  private readonly format: WireFormat<E>;
 
   constructor(
     readonly definition: ResourceDefinition<E>,
@@ -46,6 +46,7 @@ export class ResourceService<E extends RecordBase> {
     private readonly audit: AuditLog,
   ) {
     this.repo = dataSource.getRepository(definition.entity);
+    this.format = new WireFormat(definition, dataSource);
   }
 
   private assertReferencesExist(
@@ -122,28 +123,17 @@ export class ResourceService<E extends RecordBase> {
     return this.view(record);
   }
 
-  async list(caller: Principal, page: PageQuery): Promise<Page<RecordView>> {
-    const visible = applyScopeFilter(
-      this.repo.createQueryBuilder('r'),
-      this.definition.scope,
-      caller,
+  list(caller: Principal, page: PageQuery): Promise<Page<RecordView>> {
+    return leanPage(
+      (alias) =>
+        applyScopeFilter(
+          this.repo.createQueryBuilder(alias),
+          this.definition.scope,
+          caller,
+        ),
+      this.format,
+      page,
     );
-    const rows = await visible
-      .clone()
-      .orderBy('r.createdAt', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .offset(page.offset)
-      .limit(page.limit)
-      .getMany();
-    // COUNT(*) can be answered from an index; getManyAndCount's COUNT(DISTINCT id) cannot.
-    const count = await visible
-      .clone()
-      .select('COUNT(*)', 'total')
-      .getRawOne<{ total: number | string }>();
-    return {
-      items: rows.map((row) => this.view(row)),
-      total: toNumber(count?.total),
-    };
   }
 
   async get(id: string): Promise<RecordView> {
@@ -209,18 +199,7 @@ export class ResourceService<E extends RecordBase> {
 
   /** The wire shape: id, the resource's own fields, and the record timestamps. */
   view(record: E): RecordView {
-    const values = record as Record<string, unknown>;
-    const fields = this.definition.fields.map((property): [string, unknown] => [
-      this.wireName(property),
-      values[property],
-    ]);
-    return {
-      id: record.id,
-      ...Object.fromEntries(fields),
-      created_at: iso(record.createdAt),
-      updated_at: iso(record.updatedAt),
-      created_by: record.createdBy,
-    };
+    return this.format.fromEntity(record);
   }
 
   /** `{ id }` as a condition on E: every record kind has an id (RecordBase), which TS cannot see through E. */
@@ -229,9 +208,7 @@ export class ResourceService<E extends RecordBase> {
   }
 
   private wireName(property: string): string {
-    const names: Partial<Record<string, string>> =
-      this.definition.wireNames ?? {};
-    return names[property] ?? snakeCase(property);
+    return this.format.wireName(property);
   }
 
   /** Body fields present in a validated DTO, as entity properties. */

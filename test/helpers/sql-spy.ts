@@ -5,6 +5,8 @@ import { onPostgres } from './test-database';
 /** Records every SQL statement the app sends to the database while it is active. */
 export class SqlSpy {
   readonly statements: string[] = [];
+  /** The parameters of each statement, by position. */
+  readonly parameters: unknown[][] = [];
   private readonly spy: jest.SpyInstance;
 
   constructor() {
@@ -12,11 +14,12 @@ export class SqlSpy {
       onPostgres() ? PostgresQueryRunner : SqliteQueryRunner
     ) as typeof SqliteQueryRunner;
     const original = runner.prototype.query;
-    const statements = this.statements;
+    const { statements, parameters } = this;
     this.spy = jest
       .spyOn(runner.prototype, 'query')
       .mockImplementation(function (this: SqliteQueryRunner, ...args) {
         statements.push(args[0]);
+        parameters.push(args[1] ?? []);
         return original.apply(this, args);
       });
   }
@@ -28,6 +31,7 @@ export class SqlSpy {
 
   reset(): void {
     this.statements.length = 0;
+    this.parameters.length = 0;
   }
 
   restore(): void {
