@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { OpsgateHttpAdapter } from './common/http-adapter';
 import { configureApp } from './app.setup';
 import { AppLogger } from './common/app-logger';
 import { ConfigError, loadConfig, logLevelsFrom } from './config/app-config';
@@ -17,10 +18,14 @@ async function bootstrap(): Promise<void> {
     console.error(`opsgate: invalid configuration: ${error.message}`);
     process.exit(1);
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bodyParser: false,
-    logger: new AppLogger(logLevelsFrom(config.logLevel), config.logFormat),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule,
+    new OpsgateHttpAdapter(),
+    {
+      bodyParser: false,
+      logger: new AppLogger(logLevelsFrom(config.logLevel), config.logFormat),
+    },
+  );
   configureApp(app);
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close the database.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

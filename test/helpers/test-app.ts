@@ -18,6 +18,7 @@ import { FakeClock } from './fake-clock';
 import { testDatabase } from './test-database';
 import { registerApp } from './openapi-hook';
 import { OpenApiValidator } from './openapi-validator';
+import { OpsgateHttpAdapter } from '../../src/common/http-adapter';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
@@ -67,14 +68,17 @@ export async function createTestApp(
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    // The production logger; quiet unless a test asks for a LOG_LEVEL.
-    logger: new AppLogger(
-      env.LOG_LEVEL ? logLevelsFrom(config.logLevel) : ['error', 'fatal'],
-      config.logFormat,
-    ),
-  });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(
+    new OpsgateHttpAdapter(),
+    {
+      bodyParser: false,
+      // The production logger; quiet unless a test asks for a LOG_LEVEL.
+      logger: new AppLogger(
+        env.LOG_LEVEL ? logLevelsFrom(config.logLevel) : ['error', 'fatal'],
+        config.logFormat,
+      ),
+    },
+  );
   configureApp(app);
   await app.init();
   const server = app.getHttpServer() as App;
