@@ -32,7 +32,12 @@ export interface Started {
 export function startProcess(
   command: string,
   args: string[],
-  options: { uid?: number; gid?: number; cwd?: string } = {},
+  options: {
+    uid?: number;
+    gid?: number;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Started {
   let output = '';
   const child = spawn(command, args, {
