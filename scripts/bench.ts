@@ -55,6 +55,7 @@ import {
   targetsTable,
 } from './bench/report';
 import { checkFixture, measureRows, rowSpecs } from './bench/rows';
+import { severalInstances, severalLines } from './bench/several';
 import { copyDatabase, seedApiKeys, seedEvents } from './bench/seed';
 
 /**
@@ -197,6 +198,9 @@ async function main(tempDir: string): Promise<void> {
         rows,
       );
   await stop(server);
+  const several = config.skipSeveral
+    ? null
+    : await severalInstances(config, tempDir);
 
   const list = targets(rows, micro, big);
   const results = {
@@ -210,6 +214,7 @@ async function main(tempDir: string): Promise<void> {
     login_flood: flood,
     micro,
     big,
+    several_instances: several,
     targets: list,
   };
   const file = writeResults('bench', results);
@@ -236,6 +241,13 @@ async function main(tempDir: string): Promise<void> {
   } else {
     out.push('', '100,000-keys scenario skipped (BENCH_SKIP_100K)');
   }
+  out.push(
+    '',
+    several
+      ? 'PostgreSQL + Redis against SQLite, the same rows in the same rounds (CPU: the opsgate process only):'
+      : 'PostgreSQL + Redis rows skipped (BENCH_SKIP_SEVERAL)',
+    ...(several ? severalLines(several) : []),
+  );
   out.push(
     '',
     targetsTable(list),

@@ -26,6 +26,8 @@ export interface BenchConfig {
   /** Seconds measured per row in the 100,000-keys scenario. */
   bigDurationSec: number;
   skipBig: boolean;
+  /** BENCH_SKIP_SEVERAL: leave out the PostgreSQL + Redis rows (they need both installed). */
+  skipSeveral: boolean;
   events: number;
   bigKeys: number;
   microCachedCalls: number;
@@ -61,6 +63,7 @@ export function loadBenchConfig(): BenchConfig {
     connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
     bigDurationSec: Math.max(1, durationSec / 2),
     skipBig: flag('BENCH_SKIP_100K'),
+    skipSeveral: flag('BENCH_SKIP_SEVERAL'),
     events: 10_000,
     bigKeys: 100_000,
     microCachedCalls: Math.round(positive('BENCH_MICRO_CACHED', 100_000)),

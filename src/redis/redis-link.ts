@@ -33,6 +33,9 @@ const OPTIONS: RedisOptions = {
   retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
   // Resubscribing is done here, so "up" is only announced once it is done.
   autoResubscribe: false,
+  // Commands issued in one tick (concurrent requests' limit checks) go out
+  // in one write: fewer syscalls per request.
+  enableAutoPipelining: true,
 };
 
 /**

@@ -46,6 +46,8 @@ export async function startRedis(): Promise<RedisServer> {
           maxRetriesPerRequest: 0,
           retryStrategy: () => null,
         });
+        // Refused while the server starts: the poll's answer, not an error to print.
+        client.on('error', () => undefined);
         try {
           await client.connect();
           return (await client.ping()) === 'PONG';
