@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ReferenceTarget } from '../resources/resource-definition';
 
 /**
  * Something that changes what a cached credential (or other cached data) may
@@ -13,6 +14,8 @@ export type CredentialChange =
   | { kind: 'user'; userId: number }
   | { kind: 'session'; id: string }
   | { kind: 'role'; id: string }
+  /** A category, group or role was created, edited or deleted: reload that copy. */
+  | { kind: 'reference'; resource: ReferenceTarget }
   /** Anything may have changed (changes from other instances were missed): drop every cached copy. */
   | { kind: 'all' };
 

@@ -22,8 +22,16 @@ export interface Reference {
   many: boolean;
 }
 
-/** The kinds of record that others name by id (SPEC §15: they must exist). */
-export type ReferenceTarget = 'categories' | 'groups' | 'roles';
+/**
+ * The kinds of record that others name by id (SPEC §15: they must exist):
+ * small, read on almost every request, rarely written, so served from an
+ * in-process copy (reference-copy.ts).
+ */
+export const REFERENCE_TARGETS = ['categories', 'groups', 'roles'] as const;
+export type ReferenceTarget = (typeof REFERENCE_TARGETS)[number];
+
+export const isReferenceTarget = (name: string): name is ReferenceTarget =>
+  (REFERENCE_TARGETS as readonly string[]).includes(name);
 
 /** A resource's own rules, beyond privileges, scope and references. */
 export interface ResourceRules<E> {

@@ -1,9 +1,4 @@
-import {
-  DataSource,
-  EntityManager,
-  FindOptionsWhere,
-  Repository,
-} from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuditContext } from '../audit/audit-context';
 import { changedFields, createdFields } from '../audit/audit-details';
@@ -16,11 +11,14 @@ import { newId } from '../common/secrets';
 import { Page, PageQuery } from '../common/validation';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
-import type { ResourceDefinition } from './resource-definition';
+import {
+  isReferenceTarget,
+  type ResourceDefinition,
+} from './resource-definition';
 import { References } from './references';
-import { applyScopeFilter } from './scope-filter';
-import { leanPage } from './lean-page';
-import { type RecordView, WireFormat } from './wire-format';
+import type { MaybePromise } from '../common/maybe-promise';
+import { ResourceReads } from './resource-reads';
+import type { RecordView } from './wire-format';
 
 export type { RecordView };
 
@@ -33,8 +31,7 @@ const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
  * the ScopeGuard before any of these run.
  */
 export class ResourceService<E extends RecordBase> {
-  private readonly repo: Repository<E>;
-  private readonly format: WireFormat<E>;
+  readonly reads: ResourceReads<E>;
 
   constructor(
     readonly definition: ResourceDefinition<E>,
@@ -45,8 +42,7 @@ export class ResourceService<E extends RecordBase> {
     private readonly changes: CredentialChanges,
     private readonly audit: AuditLog,
   ) {
-    this.repo = dataSource.getRepository(definition.entity);
-    this.format = new WireFormat(definition, dataSource);
+    this.reads = new ResourceReads(definition, dataSource, changes);
   }
 
   private assertReferencesExist(
@@ -81,6 +77,10 @@ export class ResourceService<E extends RecordBase> {
 
   /** Holders of a changed role see it on their very next request. */
   private announce(id: string): void {
+    const { name } = this.definition;
+    if (isReferenceTarget(name)) {
+      this.changes.publish({ kind: 'reference', resource: name });
+    }
     if (this.definition.grantsRights) {
       this.changes.publish({ kind: this.definition.grantsRights, id });
     }
@@ -123,21 +123,12 @@ export class ResourceService<E extends RecordBase> {
     return this.view(record);
   }
 
-  list(caller: Principal, page: PageQuery): Promise<Page<RecordView>> {
-    return leanPage(
-      (alias) =>
-        applyScopeFilter(
-          this.repo.createQueryBuilder(alias),
-          this.definition.scope,
-          caller,
-        ),
-      this.format,
-      page,
-    );
+  list(caller: Principal, page: PageQuery): MaybePromise<Page<RecordView>> {
+    return this.reads.list(caller, page);
   }
 
-  async get(id: string): Promise<RecordView> {
-    return this.view(await this.find(this.repo.manager, id));
+  get(id: string): MaybePromise<RecordView> {
+    return this.reads.get(id);
   }
 
   async update(
@@ -186,20 +177,12 @@ export class ResourceService<E extends RecordBase> {
   }
 
   /** The record, or 404. */
-  async find(manager: EntityManager, id: string): Promise<E> {
-    const record =
-      typeof id === 'string'
-        ? await manager.findOneBy(this.definition.entity, this.byId(id))
-        : null;
-    if (!record) {
-      throw AppError.notFound(`No ${this.definition.noun} with id "${id}".`);
-    }
-    return record;
+  find(manager: EntityManager, id: string): Promise<E> {
+    return this.reads.find(manager, id);
   }
 
-  /** The wire shape: id, the resource's own fields, and the record timestamps. */
   view(record: E): RecordView {
-    return this.format.fromEntity(record);
+    return this.reads.view(record);
   }
 
   /** `{ id }` as a condition on E: every record kind has an id (RecordBase), which TS cannot see through E. */
@@ -208,7 +191,7 @@ export class ResourceService<E extends RecordBase> {
   }
 
   private wireName(property: string): string {
-    return this.format.wireName(property);
+    return this.reads.format.wireName(property);
   }
 
   /** Body fields present in a validated DTO, as entity properties. */

@@ -1,0 +1,103 @@
+import type {
+  DataSource,
+  EntityManager,
+  FindOptionsWhere,
+  Repository,
+} from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { scopeOf } from '../auth/scope';
+import { AppError } from '../common/app-error';
+import type { CredentialChanges } from '../common/credential-changes';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
+import type { Page, PageQuery } from '../common/validation';
+import { leanPage } from './lean-page';
+import type { RecordBase } from './record-base';
+import { ReferenceCopy } from './reference-copy';
+import {
+  isReferenceTarget,
+  type ResourceDefinition,
+} from './resource-definition';
+import { applyScopeFilter } from './scope-filter';
+import { type RecordView, WireFormat } from './wire-format';
+
+/**
+ * The read side of a resource: lists and records on the wire, from the
+ * in-memory copy for reference data (categories, groups, roles), else from
+ * one lean query.
+ */
+export class ResourceReads<E extends RecordBase> {
+  private readonly repo: Repository<E>;
+  readonly format: WireFormat<E>;
+  readonly copy: ReferenceCopy | undefined;
+
+  constructor(
+    private readonly definition: ResourceDefinition<E>,
+    dataSource: DataSource,
+    changes: CredentialChanges,
+  ) {
+    this.repo = dataSource.getRepository(definition.entity);
+    this.format = new WireFormat(definition, dataSource);
+    this.copy = isReferenceTarget(definition.name)
+      ? new ReferenceCopy(definition.name, definition.scope, changes, () =>
+          this.loadAll(),
+        )
+      : undefined;
+  }
+
+  list(caller: Principal, page: PageQuery): MaybePromise<Page<RecordView>> {
+    return (
+      this.copy?.list(caller, page) ??
+      leanPage(
+        (alias) =>
+          applyScopeFilter(
+            this.repo.createQueryBuilder(alias),
+            this.definition.scope,
+            caller,
+          ),
+        this.format,
+        page,
+      )
+    );
+  }
+
+  get(id: string): MaybePromise<RecordView> {
+    const cached = this.copy?.get(id);
+    if (cached === undefined) {
+      return this.find(this.repo.manager, id).then((r) => this.view(r));
+    }
+    return andThen(cached, (view) => view ?? this.notFound(id));
+  }
+
+  /** The record, or 404. */
+  async find(manager: EntityManager, id: string): Promise<E> {
+    const record =
+      typeof id === 'string'
+        ? await manager.findOneBy(this.definition.entity, {
+            id,
+          } as FindOptionsWhere<E>)
+        : null;
+    return record ?? this.notFound(id);
+  }
+
+  /** The wire shape: id, the resource's own fields, and the record timestamps. */
+  view(record: E): RecordView {
+    return this.format.fromEntity(record);
+  }
+
+  private notFound(id: string): never {
+    throw AppError.notFound(`No ${this.definition.noun} with id "${id}".`);
+  }
+
+  /** Every record in list order, for the in-memory copy. */
+  private async loadAll() {
+    const records = await this.repo
+      .createQueryBuilder('r')
+      .orderBy('r.createdAt', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .getMany();
+    return records.map((record) => ({
+      view: this.view(record),
+      scope: scopeOf(this.definition.scope, record as Record<string, unknown>),
+    }));
+  }
+}
