@@ -2,10 +2,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpsgateHttpAdapter } from './http-adapter';
 
+type ExpressResponse = ServerResponse & {
+  status(code: number): { json(body: unknown): void };
+};
 type ExpressApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
   request: object;
   response: object;
   get(path: string, handler: (req: unknown, res: ServerResponse) => void): void;
+  set(name: string, value: unknown): void;
 };
 
 describe('OpsgateHttpAdapter', () => {
@@ -34,5 +38,50 @@ describe('OpsgateHttpAdapter', () => {
     expect(born).toEqual([app.request, app.response]);
     expect(born[0]).toBe(app.request);
     expect(born[1]).toBe(app.response);
+  });
+
+  it("answers an object with res.json's status, headers and body", async () => {
+    const adapter = new OpsgateHttpAdapter();
+    adapter.initHttpServer({});
+    const app = adapter.getInstance<ExpressApp>();
+    app.set('etag', false);
+    const body = { name: 'Zoë', items: [1, 2], nested: { ok: true } };
+    app.get('/adapter', (_req, res) => {
+      adapter.reply(res as never, body, 201);
+    });
+    app.get('/express', (_req, res) => {
+      (res as unknown as ExpressResponse).status(201).json(body);
+    });
+    const server = adapter.getHttpServer() as Server;
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const get = async (
+        path: string,
+        headers: Record<string, string> = {},
+      ) => {
+        const reply = await fetch(`http://127.0.0.1:${port}${path}`, {
+          headers,
+        });
+        return {
+          status: reply.status,
+          type: reply.headers.get('content-type'),
+          length: reply.headers.get('content-length'),
+          text: await reply.text(),
+        };
+      };
+      const expected = await get('/express');
+      expect(expected.status).toBe(201);
+      expect(await get('/adapter')).toEqual(expected);
+      // A conditional request is Express's to answer, as before.
+      const conditional = { 'if-none-match': '*' };
+      expect(await get('/adapter', conditional)).toEqual(
+        await get('/express', conditional),
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

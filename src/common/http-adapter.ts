@@ -1,7 +1,9 @@
-import type { NestApplicationOptions } from '@nestjs/common';
+import { type NestApplicationOptions, StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { JSON_TYPE, isConditional, writeJson } from './json-response';
 
 type RequestClass = typeof IncomingMessage;
 type ResponseClass = typeof ServerResponse;
@@ -46,7 +48,10 @@ function responseClass(prototype: object): ResponseClass {
   return ExpressResponse as unknown as ResponseClass;
 }
 
-/** Nest's Express adapter on an HTTP server whose requests are Express's from birth. */
+/**
+ * Nest's Express adapter on an HTTP server whose requests are Express's from
+ * birth, answering a handler's JSON object without res.json's detours.
+ */
 export class OpsgateHttpAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     if (options?.httpsOptions || options?.forceCloseConnections) {
@@ -66,6 +71,35 @@ export class OpsgateHttpAdapter extends ExpressAdapter {
         ServerResponse: responseClass(app.response),
       },
       app,
+    );
+  }
+
+  /**
+   * A handler's object or array goes out through writeJson, as res.json would
+   * send it; anything else (no body, a stream, a string, a Content-Type the
+   * handler chose, ETag on, a conditional request) takes Nest's own path.
+   */
+  override reply(
+    response: Response,
+    body: unknown,
+    statusCode?: number,
+  ): unknown {
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      body instanceof StreamableFile ||
+      body instanceof Error ||
+      response.getHeader('Content-Type') !== undefined ||
+      isConditional(response.req.headers) ||
+      response.app.get('etag fn')
+    ) {
+      return super.reply(response, body, statusCode);
+    }
+    writeJson(
+      response,
+      statusCode ?? response.statusCode,
+      JSON_TYPE,
+      JSON.stringify(body),
     );
   }
 }

@@ -12,6 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from './app-error';
 import { DENIAL_RECORDER, type DenialRecorder } from './denial-recorder';
+import { PROBLEM_TYPE, writeJson } from './json-response';
 import { requestIdOf } from './request-id';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -60,25 +61,11 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private send(res: Response, error: AppError, requestId: string): void {
-    res.status(error.status);
-    for (const [name, value] of Object.entries(error.headers)) {
-      res.setHeader(name, value);
-    }
+    for (const name in error.headers) res.setHeader(name, error.headers[name]);
     if (error.status === 401)
       res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
     res.setHeader('Cache-Control', 'no-store');
-    res.type('application/problem+json');
-    res.send(
-      JSON.stringify({
-        type: 'about:blank',
-        title: STATUS_CODES[error.status] ?? 'Error',
-        status: error.status,
-        code: error.code,
-        detail: error.detail,
-        ...error.extras,
-        request_id: requestId,
-      }),
-    );
+    writeJson(res, error.status, PROBLEM_TYPE, problemBody(error, requestId));
   }
 
   private toAppError(exception: unknown, requestId: string): AppError {
@@ -103,6 +90,19 @@ export class ProblemFilter implements ExceptionFilter {
     // Framework messages are generic ("Not Found"); keep them, never a stack.
     return new AppError(status, code, exception.message);
   }
+}
+
+/** RFC 9457's members, the error's extras, then the request id. */
+function problemBody(error: AppError, requestId: string): string {
+  return JSON.stringify({
+    type: 'about:blank',
+    title: STATUS_CODES[error.status] ?? 'Error',
+    status: error.status,
+    code: error.code,
+    detail: error.detail,
+    ...error.extras,
+    request_id: requestId,
+  });
 }
 
 const errorCodes = new WeakMap<object, ErrorCode>();
