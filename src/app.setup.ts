@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jsonBody, securityHeaders } from './common/http.middleware';
+import { jsonBody, responseHeaders } from './common/http.middleware';
 import { accessLog } from './observability/access-log';
 import { MetricsService } from './observability/metrics.service';
 import { API_PREFIX } from './app.constants';
@@ -28,8 +28,7 @@ export function configureApp(
   app.use(
     accessLog(observers),
     requireHost,
-    contentSecurity(),
-    securityHeaders,
+    responseHeaders(contentSecurity()),
     jsonBody(),
   );
   app.get(OpenApiDocument).attach(app);

@@ -1,4 +1,5 @@
-import { redactHeaders } from './http.middleware';
+import type { RequestHandler } from 'express';
+import { redactHeaders, responseHeaders } from './http.middleware';
 import { redactUrl } from './query-params';
 
 describe('redactUrl', () => {
@@ -86,5 +87,51 @@ describe('redactHeaders', () => {
     const original = { ...headers };
     redactHeaders(headers);
     expect(headers).toEqual(original);
+  });
+});
+
+describe('responseHeaders', () => {
+  const record = (handler: ReturnType<typeof responseHeaders>) => {
+    const set: [string, string][] = [];
+    const res = {
+      setHeader: (name: string, value: string) => set.push([name, value]),
+    };
+    const next = jest.fn();
+    void handler({} as never, res as never, next);
+    return { set, next };
+  };
+
+  it("sets the contract's headers and the fixed middleware's, each once, then calls next", () => {
+    const fixed: RequestHandler = (_req, res, next) => {
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader('Referrer-Policy', 'origin');
+      next();
+    };
+    const { set, next } = record(responseHeaders(fixed));
+    expect(new Map(set)).toEqual(
+      new Map([
+        ['X-Frame-Options', 'DENY'],
+        // The contract's value wins over the middleware's.
+        ['Referrer-Policy', 'no-referrer'],
+        ['Cache-Control', 'no-store'],
+        ['X-Content-Type-Options', 'nosniff'],
+      ]),
+    );
+    expect(set).toHaveLength(4);
+    expect(next).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs the fixed middleware once, at start-up, not per request', () => {
+    const fixed = jest.fn<void, Parameters<RequestHandler>>((_q, r, next) => {
+      r.setHeader('X-A', '1');
+      next();
+    });
+    const handler = responseHeaders(fixed);
+    for (let i = 0; i < 3; i++) record(handler);
+    expect(fixed).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a middleware that does not call next at once', () => {
+    expect(() => responseHeaders(() => undefined)).toThrow(/next/);
   });
 });

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { AppError } from './app-error';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
@@ -6,27 +6,71 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 export const BODY_LIMIT = '1mb';
 const SECRET_HEADERS = ['x-api-key', 'x-session-id', 'cookie', 'x-csrf-token'];
 
-/** Referrer-Policy on every response so a credential in a URL never leaks through Referer. */
-export function securityHeaders(
-  _req: Request,
-  res: Response,
-  next: NextFunction,
-): void {
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  next();
+/**
+ * SPEC §2: Referrer-Policy on every response, so a credential in a URL never
+ * leaks through Referer; Cache-Control: no-store; nosniff.
+ */
+const CONTRACT_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cache-Control', 'no-store'],
+  ['X-Content-Type-Options', 'nosniff'],
+];
+
+/**
+ * The contract's headers and those `fixed` (helmet) sets, worked out once at
+ * start-up and set by one middleware. helmet calls a chain of a dozen
+ * middlewares per request through a fresh closure, for headers that never
+ * change; only middleware whose headers do not depend on the request may be
+ * passed here (no CSP nonces). The contract's values win over helmet's.
+ */
+export function responseHeaders(...fixed: RequestHandler[]): RequestHandler {
+  const byName = new Map<string, readonly [string, string]>();
+  for (const header of [...fixed.flatMap(headersSetBy), ...CONTRACT_HEADERS]) {
+    byName.set(header[0].toLowerCase(), header);
+  }
+  const headers = [...byName.values()];
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
+
+/** The headers a request-independent middleware sets, by running it once on a recorder. */
+function headersSetBy(middleware: RequestHandler): [string, string][] {
+  const set: [string, string][] = [];
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      set.push([name, String(value)]);
+      return recorder;
+    },
+    removeHeader: () => undefined,
+  };
+  let passed = false;
+  void middleware({} as Request, recorder as unknown as Response, (error) => {
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    passed = true;
+  });
+  if (!passed) throw new Error('a fixed-header middleware did not call next()');
+  return set;
+}
+
+/** What body-parser's hasBody checks: without either header there is no body to read. */
+const mayHaveBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined ||
+  req.headers['content-length'] !== undefined;
 
 /** JSON bodies up to 1 MiB; parser failures become problem+json errors with their own codes. */
 export function jsonBody(): RequestHandler {
   // Not strict: a bare JSON string or number is valid JSON, refused later as
   // "must be a JSON object" (validation_failed), not as malformed_json.
   const parse = json({ limit: BODY_LIMIT, strict: false, verify: checkDepth });
-  return (req, res, next) =>
+  return (req, res, next) => {
+    // Most requests (every GET) have no body: no parser, no closure.
+    if (!mayHaveBody(req)) return next();
     parse(req, res, (err?: unknown) =>
       next(err ? toBodyError(err) : undefined),
     );
+  };
 }
 
 /**

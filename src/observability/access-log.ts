@@ -17,7 +17,8 @@ export type RequestObserver = (
  * First in the chain, so every response gets its X-Request-Id and every
  * request one access line at `log`, whatever answered it (a route, a 404,
  * a body parser error). One 'close' listener does the logging and the
- * observers: the per-request cost is one header, one timer and one line.
+ * observers: the per-request cost is one header, one timer and one line,
+ * and only the header when nobody reads the rest.
  * Hand-written rather than pino-http, which adds seven properties to the
  * request and response objects and two child loggers per request.
  */
@@ -26,10 +27,12 @@ export function accessLog(
   logger = new Logger('HTTP'),
 ): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
     const id = chooseRequestId(req.headers['x-request-id']);
     res.setHeader(REQUEST_ID_HEADER, id);
-    res.once('close', () => {
+    // Nobody to tell (no metrics, access lines off): no timer, no listener.
+    if (observers.length === 0 && !Logger.isLevelEnabled('log')) return next();
+    const started = process.hrtime.bigint();
+    res.on('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       for (const observe of observers) observe(req, res, seconds);
       if (Logger.isLevelEnabled('log')) {
