@@ -68,7 +68,7 @@ export class AuthService {
         principal: found.principal,
         sessionRecordId: found.session.id,
         sessionExpiresAt: this.sessions.expiry(found),
-        sessionToken: credential.secret,
+        csrfToken: this.sessions.csrfToken(found, credential.secret),
       });
       // Only a cookie is sent by the browser on its own; headers and query need script access.
       if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {

@@ -3,7 +3,6 @@ import type { Request } from 'express';
 import { Authenticated } from './policy.decorator';
 import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
-import { csrfTokenFor } from '../common/secrets';
 import { authOf } from './request-auth';
 import {
   Answers,
@@ -88,11 +87,11 @@ export class MeController {
   me(@Req() req: Request): CallerView {
     const auth = authOf(req)!;
     const view = staticView(auth.principal);
-    if (auth.sessionToken === undefined) return view;
+    if (auth.csrfToken === undefined) return view;
     return {
       ...view,
       expires_at: new Date(auth.sessionExpiresAt!).toISOString(),
-      csrf_token: csrfTokenFor(auth.sessionToken),
+      csrf_token: auth.csrfToken,
     };
   }
 

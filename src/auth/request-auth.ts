@@ -8,8 +8,8 @@ export interface RequestAuth {
   readonly sessionRecordId?: string;
   /** Sessions only: when the session ends if idle from now on, epoch ms. */
   readonly sessionExpiresAt?: number;
-  /** Sessions only: the token presented, for GET /api/me's csrf_token. */
-  readonly sessionToken?: string;
+  /** Sessions only: the session's CSRF token, for GET /api/me's csrf_token. */
+  readonly csrfToken?: string;
 }
 
 /**

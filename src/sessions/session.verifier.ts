@@ -7,7 +7,7 @@ import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
 import { CredentialChanges } from '../common/credential-changes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
-import { safeEqual, sha256Hex } from '../common/secrets';
+import { csrfTokenFor, safeEqual, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
@@ -25,6 +25,8 @@ export interface VerifiedSession {
   principal: Principal;
   /** The newest activity known: kept here so the idle check needs no database. */
   lastSeen: number;
+  /** Derived from the token on first use (an HMAC): once per cached session, not per request. */
+  csrfToken?: string;
 }
 
 /**
@@ -109,6 +111,12 @@ export class SessionVerifier implements OnApplicationShutdown {
     found.lastSeen = now;
     this.activity.touch(found.session.id, now);
     return found;
+  }
+
+  /** The CSRF token of a verified session; `token` is the session token it was verified with. */
+  csrfToken(found: VerifiedSession, token: string): string {
+    found.csrfToken ??= csrfTokenFor(token);
+    return found.csrfToken;
   }
 
   checkCsrf(found: VerifiedSession, token: unknown): void {
