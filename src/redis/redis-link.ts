@@ -58,6 +58,8 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
   private overflowed = false;
   private closing = false;
   private whenUp: (() => void) | undefined;
+  /** Publishes not yet answered: shutdown waits for them (a CLI's change). */
+  private readonly sending = new Set<Promise<unknown>>();
 
   constructor(
     private readonly url: string,
@@ -113,6 +115,7 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
   /** Sends what is queued (a CLI's last change) before closing. */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    await Promise.all(this.sending);
     await Promise.all(
       [this.commands, this.subscriber].map(async (client) => {
         if (client.status === 'end') return;
@@ -183,9 +186,11 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
   private send(change: CredentialChange): void {
     if (!this.up) return this.keep(change);
     const envelope: Envelope = { from: this.id, change };
-    this.commands
+    const sent = this.commands
       .publish(CHANGES_CHANNEL, JSON.stringify(envelope))
-      .catch(() => this.keep(change));
+      .catch(() => this.keep(change))
+      .finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
   }
 
   /** Kept for when the channel is back: other instances may still trust their caches. */

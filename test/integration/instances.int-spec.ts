@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli-run';
 import {
   adminQuery,
   startPostgres,
@@ -18,6 +20,7 @@ import {
  * other instance within 100 ms.
  */
 const ADMIN_PASSWORD = 'instances-admin-password';
+const ROOT = join(__dirname, '..', '..');
 const PROPAGATION_MS = 100;
 
 let pg: PostgresServer;
@@ -323,6 +326,33 @@ describe('a change made on one instance is seen by the other 100 ms later', () =
         me(id),
       );
       expect(res.status).toBe(401);
+    });
+
+    it('a password reset with the CLI, on both instances at once', async () => {
+      await newUser('forgetful');
+      const ids = await Promise.all(
+        [a, b].map((on) => login(on, 'forgetful', 'user-password-1')),
+      );
+      for (const [i, on] of [a, b].entries()) {
+        expect(
+          (await call(on.url, 'GET', '/api/me', session(ids[i]))).status,
+        ).toBe(200);
+      }
+      const cli = await runCli(
+        join(ROOT, 'dist', 'cli', 'main.js'),
+        ['reset-password', 'forgetful'],
+        {
+          cwd: ROOT,
+          env: { DATABASE_URL: pg.url('instances'), REDIS_URL: redis.url },
+        },
+      );
+      expect(cli).toMatchObject({ code: 0, stderr: '' });
+      await wait(PROPAGATION_MS);
+      for (const [i, on] of [a, b].entries()) {
+        expect(
+          (await call(on.url, 'GET', '/api/me', session(ids[i]))).status,
+        ).toBe(401);
+      }
     });
 
     it("a user's privileges", async () => {
