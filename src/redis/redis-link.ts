@@ -1,6 +1,5 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import Redis, { type RedisOptions } from 'ioredis';
 import {
   CredentialChange,
@@ -118,12 +117,9 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(this.sending);
     await Promise.all(
       [this.commands, this.subscriber].map(async (client) => {
-        if (client.status === 'end') return;
-        const ended = once(client, 'end');
-        if (client.status === 'ready')
-          client.quit().catch(() => client.disconnect());
-        else client.disconnect();
-        await ended;
+        // A client between reconnections has no socket to wait for.
+        if (client.status !== 'ready') return client.disconnect();
+        await client.quit().catch(() => client.disconnect());
       }),
     );
   }
