@@ -292,6 +292,30 @@ describe('a change made on one instance is seen by the other 100 ms later', () =
     expect(res.body.privileges).toEqual([]);
   });
 
+  it('a category created, retitled and deleted (lists served from memory)', async () => {
+    const list = () => call(b.url, 'GET', '/api/categories?limit=1000', admin);
+    const titleOnB = async () =>
+      ((await list()).body.items as { id: string; title: string }[]).find(
+        (c) => c.id === 'cat_mem',
+      )?.title;
+    expect(await titleOnB()).toBeUndefined();
+    await onA('POST', '/api/categories', { id: 'cat_mem', title: 'One' })();
+    await wait(PROPAGATION_MS);
+    expect(await titleOnB()).toBe('One');
+    await onA('PATCH', '/api/categories/cat_mem', { title: 'Two' })();
+    await wait(PROPAGATION_MS);
+    expect(await titleOnB()).toBe('Two');
+    expect(
+      (await call(b.url, 'GET', '/api/categories/cat_mem', admin)).body.title,
+    ).toBe('Two');
+    await onA('DELETE', '/api/categories/cat_mem')();
+    await wait(PROPAGATION_MS);
+    expect(await titleOnB()).toBeUndefined();
+    expect(
+      (await call(b.url, 'GET', '/api/categories/cat_mem', admin)).status,
+    ).toBe(404);
+  });
+
   describe('sessions', () => {
     const me = (id: string) => () => call(b.url, 'GET', '/api/me', session(id));
 
