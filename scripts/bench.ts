@@ -24,6 +24,7 @@ import { Fixture, prepare } from './bench/api';
 import {
   BenchConfig,
   ROOT,
+  SMOKE,
   benchMode,
   loadBenchConfig,
   loadInstructionConfig,
@@ -54,7 +55,7 @@ import {
   targets,
   targetsTable,
 } from './bench/report';
-import { checkFixture, measureRows, rowSpecs } from './bench/rows';
+import { checkFixture, measureRows, rowFailures, rowSpecs } from './bench/rows';
 import { severalInstances, severalLines } from './bench/several';
 import { copyDatabase, seedApiKeys, seedEvents } from './bench/seed';
 
@@ -164,12 +165,17 @@ async function main(tempDir: string): Promise<void> {
   const bare = await startBareServer(tempDir);
 
   const specs = rowSpecs(fixture);
-  const rows = await measureRows(
-    specs,
-    (spec) => (spec.id === '6' ? bare : server),
-    config,
-    config.durationSec,
-  );
+  const rows: RowResult[] = [];
+  for (const group of ['guarded', 'floods'] as const) {
+    progress(`rows of group "${group}"`);
+    const measured = await measureRows(
+      specs.filter((spec) => spec.group === group),
+      (spec) => (spec.id === '6' ? bare : server),
+      config,
+      config.durationSec,
+    );
+    rows.push(...measured);
+  }
   await stop(bare);
   const flood = await loginFlood(
     server.port,
@@ -202,7 +208,11 @@ async function main(tempDir: string): Promise<void> {
     ? null
     : await severalInstances(config, tempDir);
 
-  const list = targets(rows, micro, big);
+  const list = targets(rows, specs, micro, big);
+  const failures = specs.flatMap((spec) => {
+    const row = rows.find((r) => r.id === spec.id);
+    return row ? rowFailures(spec, row) : [`row ${spec.id}: not measured`];
+  });
   const results = {
     started_at: startedAt,
     finished_at: new Date().toISOString(),
@@ -216,6 +226,7 @@ async function main(tempDir: string): Promise<void> {
     big,
     several_instances: several,
     targets: list,
+    failures,
   };
   const file = writeResults('bench', results);
 
@@ -225,7 +236,7 @@ async function main(tempDir: string): Promise<void> {
     `CPU = the server process's (row 6: the bare server's) CPU time over the measured windows / requests; CPU +/-: half the spread of the rounds' CPU/req; CPU med: their median`,
     `server start-up: ${server.startupMs.toFixed(0)} ms`,
     '',
-    rowsTable(rows),
+    rowsTable(rows, specs),
     '',
     ...loginFloodLines(flood),
     '',
@@ -252,10 +263,16 @@ async function main(tempDir: string): Promise<void> {
     '',
     targetsTable(list),
     '',
+    failures.length > 0
+      ? `ROWS IN ERROR (exit status 1):\n  ${failures.join('\n  ')}`
+      : 'no row in error',
+    '',
     `JSON: ${file}`,
-    JSON.stringify(results, null, 2),
+    ...(SMOKE ? [] : [JSON.stringify(results, null, 2)]),
   );
   process.stdout.write(`${out.join('\n')}\n`);
+  // Targets are reported, never enforced; a row that errors fails the run.
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 /** BENCH_MODE=instructions: the server's instructions per request, counted by callgrind. */
@@ -268,7 +285,7 @@ async function instructionsMain(tempDir: string): Promise<void> {
     tempDir,
     join(RESULTS_DIR, `callgrind-${STAMP}`),
   );
-  const list = instructionTargets(run.rows, run.noise, JUDGED);
+  const list = instructionTargets(run.rows, run.noise, JUDGED, run.specs);
   const results = {
     mode: 'instructions',
     started_at: startedAt,

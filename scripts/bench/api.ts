@@ -47,6 +47,10 @@ export async function expectStatus<T>(
 export interface Fixture {
   /** A session of a non-admin user holding the same privilege as `apiKey`. */
   sessionId: string;
+  /** The administrator's session (its /api/me lists every privilege). */
+  adminSessionId: string;
+  /** Categories in the database (issue 15's row reads them all). */
+  categories: number;
   /** Unrestricted, one privilege. */
   apiKey: string;
   /** max_per_sec high enough never to refuse: it measures the limiter's cost. */
@@ -61,6 +65,7 @@ export interface Fixture {
 }
 
 const BENCH_USER = 'bench';
+const CATEGORIES = 10;
 const BENCH_USER_PASSWORD = 'bench-user-password';
 /** The one privilege of the unrestricted key, the rate-limited key and the bench user. */
 const PRIVILEGE = 'create_events';
@@ -98,7 +103,9 @@ export async function prepare(port: number): Promise<Fixture> {
     otherCategory: 'other',
     group: 'bench-servers',
   };
-  for (const id of [fixture.category, fixture.otherCategory]) {
+  // Issue 15's categories row reads a list of ten.
+  const fillers = Array.from({ length: CATEGORIES - 2 }, (_, i) => `c${i}`);
+  for (const id of [fixture.category, fixture.otherCategory, ...fillers]) {
     await expectStatus(
       call(port, 'POST', '/api/categories', admin, {
         id,
@@ -154,6 +161,8 @@ export async function prepare(port: number): Promise<Fixture> {
   return {
     ...fixture,
     sessionId: userLogin.session_id,
+    adminSessionId: login.session_id,
+    categories: CATEGORIES,
     apiKey: await createKey({
       title: 'bench unrestricted',
       privileges: [PRIVILEGE],

@@ -29,6 +29,8 @@ export interface BenchConfig {
   /** BENCH_SKIP_SEVERAL: leave out the PostgreSQL + Redis rows (they need both installed). */
   skipSeveral: boolean;
   events: number;
+  /** Events in the database for the second events measurement (0: skipped). */
+  bigEvents: number;
   bigKeys: number;
   microCachedCalls: number;
   microUncachedCalls: number;
@@ -53,18 +55,44 @@ function flag(name: string): boolean {
   return raw === '1' || raw === 'true' || raw === 'yes';
 }
 
-/** BENCH_DURATION (s, default 10), BENCH_ROUNDS (5), BENCH_WARMUP (2), BENCH_CONNECTIONS (10), BENCH_SKIP_100K. */
+/** `--smoke` or BENCH_SMOKE=1: every row for a moment, to prove the bench runs (CI). */
+export const SMOKE = process.argv.includes('--smoke') || flag('BENCH_SMOKE');
+
+/**
+ * BENCH_DURATION (s, default 6), BENCH_ROUNDS (5), BENCH_WARMUP (2),
+ * BENCH_CONNECTIONS (50: issue 15's guarded rows), BENCH_SKIP_100K,
+ * BENCH_SKIP_SEVERAL, BENCH_BIG_EVENTS (default 100,000; 0 skips). The smoke
+ * measures each row for a tenth of a second and skips the long scenarios.
+ */
 export function loadBenchConfig(): BenchConfig {
-  const durationSec = positive('BENCH_DURATION', 10);
+  if (SMOKE) {
+    return {
+      durationSec: 0.1,
+      rounds: 1,
+      warmupSec: 0.05,
+      connections: 10,
+      bigDurationSec: 0.1,
+      skipBig: true,
+      skipSeveral: true,
+      events: 10_000,
+      bigEvents: 0,
+      bigKeys: 0,
+      microCachedCalls: 1000,
+      microUncachedCalls: 20,
+      loginFloodSec: 0.3,
+    };
+  }
+  const durationSec = positive('BENCH_DURATION', 6);
   return {
     durationSec,
     rounds: Math.max(1, Math.round(positive('BENCH_ROUNDS', 5))),
     warmupSec: positive('BENCH_WARMUP', 2),
-    connections: Math.round(positive('BENCH_CONNECTIONS', 10)),
+    connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
     bigDurationSec: Math.max(1, durationSec / 2),
     skipBig: flag('BENCH_SKIP_100K'),
     skipSeveral: flag('BENCH_SKIP_SEVERAL'),
     events: 10_000,
+    bigEvents: Math.round(positive('BENCH_BIG_EVENTS', 100_000, true)),
     bigKeys: 100_000,
     microCachedCalls: Math.round(positive('BENCH_MICRO_CACHED', 100_000)),
     microUncachedCalls: Math.round(positive('BENCH_MICRO_UNCACHED', 5_000)),

@@ -103,6 +103,8 @@ export interface InstructionRun {
   /** Rows 2-4 against row 1, the largest differences first. */
   deltas: Record<string, FunctionDelta[]>;
   dumpsDir: string | null;
+  /** The rows table the rows came from (their targets). */
+  specs: RowSpec[];
 }
 
 interface Window {
@@ -309,6 +311,7 @@ export async function measureInstructions(
           .map(([id, i]) => [id, deltas(costs[i], costs[0])]),
       ),
       dumpsDir: config.keepDumps ? dumpsDir : null,
+      specs: all,
     };
   } finally {
     await stop(server, 60_000);

@@ -12,7 +12,25 @@ export interface RowSpec {
   /** The status every response should have. */
   expectStatus: number;
   extra?: boolean;
+  /**
+   * Rows measured together, in the same interleaved rounds, beside their
+   * group's own public baseline: a row that leaves garbage or swept state
+   * behind (the floods) never lands it in the guarded rows' baseline.
+   */
+  group?: RowGroup;
+  /** The public route of its group: what the group's other rows are compared with. */
+  baseline?: boolean;
+  /** Target: CPU per request at most this many times the baseline's. */
+  maxCpuRatio?: number;
+  /** Target: requests per second at least this share of the baseline's. */
+  minRateRatio?: number;
+  /** Where the target comes from (an issue). */
+  source?: string;
+  /** Statuses that are not the expected one but not a failure either (the flood's 401s before it trips). */
+  tolerate?: number[];
 }
+
+export type RowGroup = 'guarded' | 'floods';
 
 export interface Target {
   port: number;
@@ -62,6 +80,11 @@ export interface RowResult {
   cpuSources: string[];
   /** The process's share of one core during the windows. */
   cpuUtilisation: number;
+  /** Bytes received per response, headers included. */
+  bytesPerResponse: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  group?: RowGroup;
 }
 
 function options(
@@ -212,5 +235,8 @@ export function combine(
     cpuNs,
     cpuSources: [...new Set(rounds.map((r) => r.cpu.source))],
     cpuUtilisation: cpuNs / sum(rounds.map((r) => r.wallNs)),
+    bytesPerResponse: requests > 0 ? all.throughput.total / requests : NaN,
+    errors: sum(rounds.map((r) => r.raw.errors + r.raw.timeouts)),
+    group: row.group,
   };
 }

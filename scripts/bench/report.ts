@@ -4,7 +4,8 @@ import type {
   Measure,
   NoiseFloor,
 } from './instructions';
-import type { RowResult } from './load';
+import type { RowResult, RowSpec } from './load';
+import { baselines } from './rows';
 import type { MicroResult, Timing } from './micro';
 
 export interface Target {
@@ -53,33 +54,42 @@ function table(header: string[], lines: string[][]): string {
   ].join('\n');
 }
 
-export function rowsTable(rows: RowResult[]): string {
-  const baseline = rows.find((row) => row.id === '1');
+/** Each row against its group's baseline (rows.ts): "x base" columns. */
+export function rowsTable(rows: RowResult[], specs: RowSpec[]): string {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const baseOf = baselines(specs);
   return table(
     [
       'row',
       'req/s',
-      'x row1',
+      'x base',
       'p50 ms',
       'p99 ms',
+      'bytes',
       'non-2xx',
       'CPU us/req',
       'CPU +/-',
       'CPU med',
-      'CPU x row1',
+      'CPU x base',
+      'CPU eff',
     ],
-    rows.map((row) => [
-      `${row.extra ? 'extra' : row.id.padStart(5)}  ${row.label}`,
-      fixed(row.reqPerSec, 0),
-      baseline ? fixed(row.reqPerSec / baseline.reqPerSec, 2) : '',
-      fixed(row.p50Ms, 2),
-      fixed(row.p99Ms, 2),
-      String(row.non2xx),
-      fixed(row.cpuUsPerReq, 1),
-      `${fixed(row.cpuSpread * 100, 0)}%`,
-      fixed(row.cpuUsPerReqMedian, 1),
-      baseline ? fixed(row.cpuUsPerReq / baseline.cpuUsPerReq, 2) : '',
-    ]),
+    rows.map((row) => {
+      const base = byId.get(baseOf.get(row.id) ?? '1');
+      return [
+        `${row.extra ? 'extra' : row.id.padStart(5)}  ${row.label}`,
+        fixed(row.reqPerSec, 0),
+        base ? fixed(row.reqPerSec / base.reqPerSec, 2) : '',
+        fixed(row.p50Ms, 2),
+        fixed(row.p99Ms, 2),
+        fixed(row.bytesPerResponse, 0),
+        String(row.non2xx),
+        fixed(row.cpuUsPerReq, 1),
+        `${fixed(row.cpuSpread * 100, 0)}%`,
+        fixed(row.cpuUsPerReqMedian, 1),
+        base ? fixed(row.cpuUsPerReq / base.cpuUsPerReq, 2) : '',
+        base ? fixed(base.cpuUsPerReq / row.cpuUsPerReq, 2) : '',
+      ];
+    }),
   );
 }
 
@@ -133,38 +143,48 @@ export function ratios(
   );
 }
 
-/** Rows 2-4 of issue 6 and the share of row 1's rate (the inverse of the cost limit) each must keep. */
-const GUARDED: readonly [string, number][] = [
-  ['2', 0.9],
-  ['3', 0.9],
-  ['4', 0.85],
-];
+/** The targets of the rows table (rows.ts), each against its group's baseline. */
+function rowTargets(rows: RowResult[], specs: RowSpec[]): Target[] {
+  const out: Target[] = [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const baseOf = baselines(specs);
+  for (const spec of specs) {
+    const row = byId.get(spec.id);
+    const base = byId.get(baseOf.get(spec.id) ?? '1');
+    if (!row || !base) continue;
+    const note = `${spec.source ?? ''}; vs row ${base.id}`;
+    if (spec.maxCpuRatio !== undefined) {
+      const ratio = row.cpuUsPerReq / base.cpuUsPerReq;
+      out.push({
+        name: `row ${spec.id} CPU/req <= ${fixed(spec.maxCpuRatio, 2)} x base (efficiency >= ${fixed(1 / spec.maxCpuRatio, 2)})`,
+        actual: `x ${fixed(ratio, 2)} (eff ${fixed(1 / ratio, 2)})`,
+        limit: `<= x ${fixed(spec.maxCpuRatio, 2)}`,
+        pass: ratio <= spec.maxCpuRatio,
+        note,
+      });
+    }
+    if (spec.minRateRatio !== undefined) {
+      const ratio = row.reqPerSec / base.reqPerSec;
+      out.push({
+        name: `row ${spec.id} req/s >= ${spec.minRateRatio} x base`,
+        actual: `x ${fixed(ratio, 2)}`,
+        limit: `>= x ${spec.minRateRatio}`,
+        pass: ratio >= spec.minRateRatio,
+        note,
+      });
+    }
+  }
+  return out;
+}
 
-/** The targets of issue 6. */
+/** Every target: the rows table's, the micro-benchmark's and the 100,000 keys'. */
 export function targets(
   rows: RowResult[],
+  specs: RowSpec[],
   micro: MicroResult | null,
   big: BigResult | null,
 ): Target[] {
-  const out: Target[] = [];
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const base = byId.get('1')!;
-  for (const [id, share] of GUARDED) {
-    const row = byId.get(id)!;
-    const cpuLimit = base.cpuUsPerReq / share;
-    out.push({
-      name: `row ${id} CPU/req <= row 1 / ${share}`,
-      actual: `${fixed(row.cpuUsPerReq, 1)} us`,
-      limit: `<= ${fixed(cpuLimit, 1)} us`,
-      pass: row.cpuUsPerReq <= cpuLimit,
-    });
-    out.push({
-      name: `row ${id} req/s >= ${share} x row 1`,
-      actual: fixed(row.reqPerSec, 0),
-      limit: `>= ${fixed(base.reqPerSec * share, 0)}`,
-      pass: row.reqPerSec >= base.reqPerSec * share,
-    });
-  }
+  const out = rowTargets(rows, specs);
   if (micro) {
     for (const [what, line] of [
       ['API key', micro.apiKey],
@@ -286,12 +306,17 @@ export function instructionTargets(
   rows: InstructionRow[],
   noise: Record<Measure, NoiseFloor>,
   measure: Measure,
+  specs: RowSpec[],
 ): Target[] {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const floor = noise[measure].worst;
-  return GUARDED.filter(([id]) => byId.has(id)).map(([id, share]) => {
+  const judged = specs.filter(
+    (spec) => spec.maxCpuRatio !== undefined && byId.has(spec.id),
+  );
+  return judged.map(({ id, maxCpuRatio }) => {
     const ratio = byId.get(id)![measure].ratio;
-    const limit = 1 / share;
+    const limit = maxCpuRatio!;
+    const share = fixed(1 / limit, 2);
     const margin = limit - ratio;
     return {
       name: `row ${id} instructions/req (${measure === 'all' ? 'all threads' : 'main thread'}) <= row 1 / ${share}`,

@@ -1,81 +1,78 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
-import sqlite3 from 'sqlite3';
+import { join } from 'node:path';
+import type { DataSource, DataSourceOptions, EntityTarget } from 'typeorm';
+import { ROOT } from './config';
 
-/** Direct writes into the server's SQLite file: far faster than the API for bulk data. */
-class Db {
-  private constructor(private readonly db: sqlite3.Database) {}
+// Types from src/, code from dist/ (as in micro.ts): the entity classes must be
+// the very ones the built data source registers, with their column
+// transformers (instants as epoch ms, id lists as JSON).
+type OptionsFile = typeof import('../../src/database/data-source-options');
+type EventFile = typeof import('../../src/events/event.entity');
+type ApiKeyFile = typeof import('../../src/api-keys/api-key.entity');
+type Event = InstanceType<EventFile['Event']>;
+type ApiKey = InstanceType<ApiKeyFile['ApiKey']>;
 
-  static open(path: string): Promise<Db> {
-    return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(path, (error) =>
-        error ? reject(error) : resolve(new Db(db)),
-      );
-    });
-  }
+const load = async <T>(file: string) =>
+  (await import(join(ROOT, 'dist', file))) as T;
 
-  run(sql: string, params: unknown[] = []): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.db.run(sql, params, (error: Error | null) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
-  }
+/** Rows per INSERT: 17 columns x 500 stays far below SQLite's 32,766 parameters. */
+const CHUNK = 500;
 
-  get<T>(sql: string): Promise<T> {
-    return new Promise((resolve, reject) =>
-      this.db.get<T>(sql, (error: Error | null, row: T) =>
-        error ? reject(error) : resolve(row),
-      ),
-    );
-  }
-
-  configure(busyTimeoutMs: number): void {
-    this.db.configure('busyTimeout', busyTimeoutMs);
-  }
-
-  /** Inserts every row in one transaction with one prepared statement. */
-  async insertAll(sql: string, rows: Iterable<unknown[]>): Promise<number> {
-    await this.run('BEGIN IMMEDIATE');
-    const statement = this.db.prepare(sql);
-    let count = 0;
-    try {
-      for (const row of rows) {
-        await new Promise<void>((resolve, reject) =>
-          statement.run(row, (error: Error | null) =>
-            error ? reject(error) : resolve(),
-          ),
-        );
-        count++;
-      }
-      await new Promise<void>((resolve, reject) =>
-        statement.finalize((error) => (error ? reject(error) : resolve())),
-      );
-      await this.run('COMMIT');
-    } catch (error) {
-      await this.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-    return count;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.db.close((error) => (error ? reject(error) : resolve())),
-    );
+/**
+ * The app's own data source (entities, naming, transformers) on the
+ * server's SQLite file. The server may hold it open in WAL mode: wait for
+ * its locks rather than fail.
+ */
+export async function withDataSource<T>(
+  path: string,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const { dataSourceOptions } = await load<OptionsFile>(
+    'database/data-source-options',
+  );
+  const { DataSource } = await import('typeorm');
+  const options = {
+    ...dataSourceOptions({ databasePath: path }),
+    migrationsRun: false,
+    busyTimeout: 10_000,
+  } as DataSourceOptions;
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  try {
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
   }
 }
 
-async function withDb<T>(path: string, work: (db: Db) => Promise<T>) {
-  const db = await Db.open(path);
-  try {
-    // The server holds the file open in WAL mode; wait for its locks rather than fail.
-    db.configure(10_000);
-    await db.run('PRAGMA journal_mode = WAL');
-    return await work(db);
-  } finally {
-    await db.close();
-  }
+/** Inserts every record through the entity's metadata, in one transaction. */
+async function insertAll<T extends object>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  records: Iterable<T>,
+): Promise<number> {
+  let count = 0;
+  await dataSource.transaction(async (manager) => {
+    let chunk: T[] = [];
+    const flush = async () => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(entity)
+        .values(chunk)
+        .updateEntity(false)
+        .execute();
+      count += chunk.length;
+      chunk = [];
+    };
+    for (const record of records) {
+      chunk.push(record);
+      if (chunk.length === CHUNK) await flush();
+    }
+    if (chunk.length > 0) await flush();
+  });
+  return count;
 }
 
 const id = () => randomBytes(8).toString('hex');
@@ -90,83 +87,72 @@ export interface EventSeed {
   group: string;
 }
 
-/** Inserts `count` events (columns of the guarded-resources migration) while the server runs. */
+/** Adds `count` events, as the Event entity describes them; answers the totals per category. */
 export async function seedEvents(path: string, seed: EventSeed) {
+  const { Event } = await load<EventFile>('events/event.entity');
   const now = Date.now();
-  function* rows() {
+  function* events(): Generator<Event> {
     for (let i = 0; i < seed.count; i++) {
-      const other = i % seed.otherEvery === 0;
-      const at = now - (seed.count - i) * 1000;
-      yield [
-        id(),
-        at,
-        at,
-        'bench',
-        `Bench event ${i}`,
-        other ? seed.otherCategory : seed.mainCategory,
-        JSON.stringify(i % 2 === 0 ? [seed.group] : []),
-        1,
-        `echo ${i}`,
-        '',
-      ];
+      const at = new Date(now - (seed.count - i) * 1000);
+      yield Object.assign(new Event(), {
+        id: id(),
+        createdAt: at,
+        updatedAt: at,
+        createdBy: 'bench',
+        title: `Bench event ${i}`,
+        category:
+          i % seed.otherEvery === 0 ? seed.otherCategory : seed.mainCategory,
+        targets: i % 2 === 0 ? [seed.group] : [],
+        enabled: true,
+        command: `echo ${i}`,
+        notes: '',
+      });
     }
   }
-  return withDb(path, async (db) => {
-    const inserted = await db.insertAll(
-      `INSERT INTO "events" ("id", "created_at", "updated_at", "created_by", "title",
-         "category", "targets", "enabled", "command", "notes")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      rows(),
-    );
-    const counts = await db.get<{ main: number; other: number }>(
-      `SELECT SUM("category" = '${seed.mainCategory}') AS main,
-              SUM("category" = '${seed.otherCategory}') AS other FROM "events"`,
-    );
-    return { inserted, ...counts };
+  return withDataSource(path, async (dataSource) => {
+    const inserted = await insertAll(dataSource, Event, events());
+    const repository = dataSource.getRepository(Event);
+    return {
+      inserted,
+      main: await repository.countBy({ category: seed.mainCategory }),
+      other: await repository.countBy({ category: seed.otherCategory }),
+    };
   });
 }
 
-/** Inserts `count` API keys (columns of the initial migration) that nobody knows the secret of. */
+/** Adds `count` API keys, as the ApiKey entity describes them, whose secrets nobody knows. */
 export async function seedApiKeys(path: string, count: number) {
-  const now = Date.now();
-  function* rows() {
+  const { ApiKey } = await load<ApiKeyFile>('api-keys/api-key.entity');
+  const now = new Date();
+  function* keys(): Generator<ApiKey> {
     for (let i = 0; i < count; i++) {
       const secret = randomBytes(18).toString('base64url');
-      yield [
-        id(),
-        `Filler key ${i}`,
-        '',
-        createHash('sha256').update(secret).digest('hex'),
-        `${secret.slice(0, 4)}********${secret.slice(-4)}`,
-        null,
-        null,
-        1,
-        '[]',
-        '[]',
-        '[]',
-        0,
-        null,
-        now,
-        now,
-        null,
-        'bench',
-      ];
+      yield Object.assign(new ApiKey(), {
+        id: id(),
+        title: `Filler key ${i}`,
+        description: '',
+        keyHash: createHash('sha256').update(secret).digest('hex'),
+        mask: `${secret.slice(0, 4)}********${secret.slice(-4)}`,
+        previousKeyHash: null,
+        previousExpiresAt: null,
+        active: true,
+        privileges: [],
+        categories: [],
+        groups: [],
+        roles: [],
+        maxPerSec: 0,
+        expiresAt: null,
+        createdAt: now,
+        updatedAt: now,
+        lastUsedAt: null,
+        createdBy: 'bench',
+      });
     }
   }
-  return withDb(path, async (db) => {
-    const inserted = await db.insertAll(
-      `INSERT INTO "api_keys" ("id", "title", "description", "key_hash", "mask",
-         "previous_key_hash", "previous_expires_at", "active", "privileges",
-         "categories", "groups", "max_per_sec", "expires_at", "created_at",
-         "updated_at", "last_used_at", "created_by")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      rows(),
-    );
-    const { total } = await db.get<{ total: number }>(
-      'SELECT COUNT(*) AS total FROM "api_keys"',
-    );
-    return { inserted, total };
-  });
+  return withDataSource(path, async (dataSource) => ({
+    inserted: await insertAll(dataSource, ApiKey, keys()),
+    total: await dataSource.getRepository(ApiKey).count(),
+  }));
 }
 
 /** Copies a database that no process has open (its WAL too, if one was left). */
