@@ -107,7 +107,7 @@ describe('reference data from memory', () => {
       const title = async () =>
         (await as('get', `/api/${name}/remote`).expect(200)).body.title;
       expect(await title()).toBe('remote');
-      changes.deliver({ kind: 'reference', resource: name });
+      changes.deliver({ kind: 'records', resource: name });
       expect(await title()).toBe('elsewhere');
       await t.dataSource.query(
         sql(`UPDATE "${TABLES[name]}" SET "title" = ? WHERE "id" = ?`),

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ReferenceTarget } from '../resources/resource-definition';
 
 /**
  * Something that changes what a cached credential (or other cached data) may
@@ -14,8 +13,8 @@ export type CredentialChange =
   | { kind: 'user'; userId: number }
   | { kind: 'session'; id: string }
   | { kind: 'role'; id: string }
-  /** A category, group or role was created, edited or deleted: reload that copy. */
-  | { kind: 'reference'; resource: ReferenceTarget }
+  /** A record of this resource (`events`, `categories`…) was created, edited or deleted. */
+  | { kind: 'records'; resource: string }
   /** Anything may have changed (changes from other instances were missed): drop every cached copy. */
   | { kind: 'all' };
 

@@ -41,6 +41,7 @@ export class JobsService {
       await manager.insert(Job, job);
       return job;
     });
+    this.records.announce(job.id);
     return this.records.view(job);
   }
 
@@ -59,6 +60,7 @@ export class JobsService {
       );
       return job;
     });
+    this.records.announce(job.id);
     return this.records.view(job);
   }
 }

@@ -20,15 +20,19 @@ export async function leanPage<E extends RecordBase>(
   visible: VisibleRecords<E>,
   format: WireFormat<E>,
   page: PageQuery,
+  knownTotal?: number,
 ): Promise<Page<RecordView>> {
+  if (knownTotal !== undefined) {
+    // Past the end nothing is read; otherwise only the page.
+    if (page.offset >= knownTotal) return { items: [], total: knownTotal };
+    const rows = await pageOf(visible('r'), format, page).getRawMany<
+      Record<string, unknown>
+    >();
+    return { items: rows.map((row) => format.fromRow(row)), total: knownTotal };
+  }
   const count = visible('c').select('COUNT(*)', 'total');
-  const rows = await format
-    .select(visible('r'))
+  const rows = await pageOf(visible('r'), format, page)
     .addSelect(`(${count.getQuery()})`, 'total')
-    .orderBy('r.createdAt', 'ASC')
-    .addOrderBy('r.id', 'ASC')
-    .offset(page.offset)
-    .limit(page.limit)
     .getRawMany<Record<string, unknown>>();
   if (rows.length > 0) {
     return {
@@ -41,4 +45,17 @@ export async function leanPage<E extends RecordBase>(
   if (page.offset === 0) return { items: [], total: 0 };
   const counted = await count.getRawOne<{ total: unknown }>();
   return { items: [], total: toNumber(counted?.total) };
+}
+
+function pageOf<E extends RecordBase>(
+  query: SelectQueryBuilder<E>,
+  format: WireFormat<E>,
+  page: PageQuery,
+): SelectQueryBuilder<E> {
+  return format
+    .select(query)
+    .orderBy('r.createdAt', 'ASC')
+    .addOrderBy('r.id', 'ASC')
+    .offset(page.offset)
+    .limit(page.limit);
 }

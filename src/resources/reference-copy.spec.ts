@@ -57,7 +57,7 @@ describe('ReferenceCopy', () => {
   it('keeps no load that raced a change, and loads again', async () => {
     const { changes, copy, pending } = setup();
     const raced = copy.list(caller, PAGE);
-    changes.publish({ kind: 'reference', resource: 'categories' });
+    changes.publish({ kind: 'records', resource: 'categories' });
     const after = copy.list(caller, PAGE);
     expect(copy.loads).toBe(2);
     pending[0]([entry('old')]);
@@ -75,7 +75,7 @@ describe('ReferenceCopy', () => {
     void copy.list(caller, PAGE);
     pending[0]([entry('a')]);
     await Promise.resolve();
-    changes.publish({ kind: 'reference', resource: 'groups' });
+    changes.publish({ kind: 'records', resource: 'groups' });
     changes.publish({ kind: 'role', id: 'r' });
     expect(copy.list(caller, PAGE)).not.toBeInstanceOf(Promise);
     changes.deliver({ kind: 'all' });

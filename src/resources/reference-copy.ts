@@ -30,7 +30,7 @@ interface Snapshot {
 
 const affects = (change: CredentialChange, resource: ReferenceTarget) =>
   change.kind === 'all' ||
-  (change.kind === 'reference' && change.resource === resource);
+  (change.kind === 'records' && change.resource === resource);
 
 /** Views are shared by every response that lists them: none may change one. */
 function frozen(view: RecordView): RecordView {

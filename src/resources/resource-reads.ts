@@ -12,6 +12,7 @@ import { andThen, type MaybePromise } from '../common/maybe-promise';
 import type { Page, PageQuery } from '../common/validation';
 import { leanPage } from './lean-page';
 import type { RecordBase } from './record-base';
+import { ListTotals } from './list-totals';
 import { ReferenceCopy } from './reference-copy';
 import {
   isReferenceTarget,
@@ -29,6 +30,8 @@ export class ResourceReads<E extends RecordBase> {
   private readonly repo: Repository<E>;
   readonly format: WireFormat<E>;
   readonly copy: ReferenceCopy | undefined;
+  /** The larger collections: totals from memory, pages from the database. */
+  readonly totals: ListTotals;
 
   constructor(
     private readonly definition: ResourceDefinition<E>,
@@ -42,22 +45,31 @@ export class ResourceReads<E extends RecordBase> {
           this.loadAll(),
         )
       : undefined;
+    this.totals = new ListTotals(definition.name, definition.scope, changes);
   }
 
   list(caller: Principal, page: PageQuery): MaybePromise<Page<RecordView>> {
-    return (
-      this.copy?.list(caller, page) ??
-      leanPage(
-        (alias) =>
-          applyScopeFilter(
-            this.repo.createQueryBuilder(alias),
-            this.definition.scope,
-            caller,
-          ),
-        this.format,
-        page,
-      )
-    );
+    return this.copy?.list(caller, page) ?? this.query(caller, page);
+  }
+
+  private async query(
+    caller: Principal,
+    page: PageQuery,
+  ): Promise<Page<RecordView>> {
+    const key = this.totals.scopeKey(caller);
+    const generation = this.totals.current;
+    const visible = (alias: string) =>
+      applyScopeFilter(
+        this.repo.createQueryBuilder(alias),
+        this.definition.scope,
+        caller,
+      );
+    const known = this.totals.get(key);
+    const result = await leanPage(visible, this.format, page, known);
+    if (known === undefined) {
+      this.totals.remember(key, generation, result.total);
+    }
+    return result;
   }
 
   get(id: string): MaybePromise<RecordView> {

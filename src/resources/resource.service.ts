@@ -11,10 +11,7 @@ import { newId } from '../common/secrets';
 import { Page, PageQuery } from '../common/validation';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
-import {
-  isReferenceTarget,
-  type ResourceDefinition,
-} from './resource-definition';
+import type { ResourceDefinition } from './resource-definition';
 import { References } from './references';
 import type { MaybePromise } from '../common/maybe-promise';
 import { ResourceReads } from './resource-reads';
@@ -75,12 +72,12 @@ export class ResourceService<E extends RecordBase> {
     });
   }
 
-  /** Holders of a changed role see it on their very next request. */
-  private announce(id: string): void {
-    const { name } = this.definition;
-    if (isReferenceTarget(name)) {
-      this.changes.publish({ kind: 'reference', resource: name });
-    }
+  /**
+   * Every write, once committed: copies and totals of this resource are
+   * dropped, and holders of a changed role see it on their very next request.
+   */
+  announce(id: string): void {
+    this.changes.publish({ kind: 'records', resource: this.definition.name });
     if (this.definition.grantsRights) {
       this.changes.publish({ kind: this.definition.grantsRights, id });
     }
