@@ -4,6 +4,8 @@ import { Authenticated } from './policy.decorator';
 import { isAdmin, type Principal } from './principal';
 import { PRIVILEGES, effectivePrivileges } from './privileges';
 import { authOf } from './request-auth';
+import { SerializedJson } from '../common/json-response';
+import { isoInstant } from '../common/time';
 import {
   Answers,
   integer,
@@ -51,16 +53,23 @@ const PRIVILEGE_SCHEMA = named('Privilege', () =>
   strict({ id: text(), title: text(), description: text() }),
 );
 
-type CallerView = Record<string, unknown>;
+/**
+ * What does not change while a principal is cached, serialized once per
+ * principal: a key's whole answer, a user's answer but for the two session
+ * fields (`open`: its JSON without the closing brace).
+ */
+interface CallerJson {
+  whole: SerializedJson;
+  open: string;
+}
 
-/** What does not change while a principal is cached, built once per principal. */
-const views = new WeakMap<Principal, CallerView>();
+const views = new WeakMap<Principal, CallerJson>();
 
-function staticView(principal: Principal): CallerView {
-  let view = views.get(principal);
-  if (!view) {
+function callerJson(principal: Principal): CallerJson {
+  let json = views.get(principal);
+  if (!json) {
     const admin = isAdmin(principal);
-    view = {
+    const view = {
       type: principal.type,
       id: principal.id,
       name: principal.name,
@@ -73,9 +82,11 @@ function staticView(principal: Principal): CallerView {
         max_per_sec: principal.maxPerSec,
       }),
     };
-    views.set(principal, view);
+    const text = JSON.stringify(view);
+    json = { whole: new SerializedJson(text), open: text.slice(0, -1) };
+    views.set(principal, json);
   }
-  return view;
+  return json;
 }
 
 @Controller()
@@ -84,15 +95,14 @@ export class MeController {
   @Get('me')
   @Authenticated()
   @Answers(200, CALLER_SCHEMA)
-  me(@Req() req: Request): CallerView {
+  me(@Req() req: Request): SerializedJson {
     const auth = authOf(req)!;
-    const view = staticView(auth.principal);
-    if (auth.csrfToken === undefined) return view;
-    return {
-      ...view,
-      expires_at: new Date(auth.sessionExpiresAt!).toISOString(),
-      csrf_token: auth.csrfToken,
-    };
+    const json = callerJson(auth.principal);
+    if (auth.csrfToken === undefined) return json.whole;
+    const expiresAt = isoInstant(auth.sessionExpiresAt!);
+    return new SerializedJson(
+      `${json.open},"expires_at":${JSON.stringify(expiresAt)},"csrf_token":${JSON.stringify(auth.csrfToken)}}`,
+    );
   }
 
   @Get('privileges')

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpsgateHttpAdapter } from './http-adapter';
+import { SerializedJson } from './json-response';
 
 type ExpressResponse = ServerResponse & {
   status(code: number): { json(body: unknown): void };
@@ -49,6 +50,13 @@ describe('OpsgateHttpAdapter', () => {
     app.get('/adapter', (_req, res) => {
       adapter.reply(res as never, body, 201);
     });
+    app.get('/serialized', (_req, res) => {
+      adapter.reply(
+        res as never,
+        new SerializedJson(JSON.stringify(body)),
+        201,
+      );
+    });
     app.get('/express', (_req, res) => {
       (res as unknown as ExpressResponse).status(201).json(body);
     });
@@ -75,11 +83,12 @@ describe('OpsgateHttpAdapter', () => {
       const expected = await get('/express');
       expect(expected.status).toBe(201);
       expect(await get('/adapter')).toEqual(expected);
+      expect(await get('/serialized')).toEqual(expected);
       // A conditional request is Express's to answer, as before.
       const conditional = { 'if-none-match': '*' };
-      expect(await get('/adapter', conditional)).toEqual(
-        await get('/express', conditional),
-      );
+      const viaExpress = await get('/express', conditional);
+      expect(await get('/adapter', conditional)).toEqual(viaExpress);
+      expect(await get('/serialized', conditional)).toEqual(viaExpress);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -3,7 +3,12 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { JSON_TYPE, isConditional, writeJson } from './json-response';
+import {
+  JSON_TYPE,
+  SerializedJson,
+  isConditional,
+  writeJson,
+} from './json-response';
 
 type RequestClass = typeof IncomingMessage;
 type ResponseClass = typeof ServerResponse;
@@ -99,7 +104,7 @@ export class OpsgateHttpAdapter extends ExpressAdapter {
       response,
       statusCode ?? response.statusCode,
       JSON_TYPE,
-      JSON.stringify(body),
+      body instanceof SerializedJson ? body.text : JSON.stringify(body),
     );
   }
 }

@@ -25,6 +25,19 @@ export function writeJson(
   res.end(body);
 }
 
+/**
+ * A JSON body serialized ahead of time (a cached caller's GET /api/me), sent
+ * as it is. Anything that serializes it instead (res.json on Express's own
+ * path) gets the same text back through toJSON.
+ */
+export class SerializedJson {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 /** A request Express could answer 304 (fresh): it is left to res.send. */
 export function isConditional(headers: IncomingHttpHeaders): boolean {
   return (

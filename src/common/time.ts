@@ -1,6 +1,22 @@
 import { AppError } from './app-error';
 
 export const iso = (date: Date): string => date.toISOString();
+
+let lastMs = NaN;
+let lastIso = '';
+
+/**
+ * The ISO-8601 form of an epoch-ms instant, remembering the last one:
+ * session expiries move with every request, and under load several
+ * requests a millisecond ask for the same one (V8 formats with snprintf).
+ */
+export function isoInstant(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
 export const isoOrNull = (date: Date | null): string | null =>
   date ? date.toISOString() : null;
 
