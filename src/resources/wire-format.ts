@@ -13,7 +13,11 @@ interface WireColumn {
   wire: string;
   property: string;
   column: ColumnMetadata;
+  /** Text as stored is text on the wire: hydrating it would change nothing. */
+  asIs: boolean;
 }
+
+const TEXT_TYPES = new Set<unknown>(['varchar', 'text', String]);
 
 /** Instants leave as ISO-8601 strings; every other value as it is. */
 const outgoing = (value: unknown): unknown =>
@@ -46,7 +50,8 @@ export class WireFormat<E extends RecordBase> {
     this.columns = properties.map(([wire, property]) => {
       const column = metadata.findColumnWithPropertyName(property);
       if (!column) throw new Error(`${definition.name}: no column ${property}`);
-      return { wire, property, column };
+      const asIs = TEXT_TYPES.has(column.type) && !column.transformer;
+      return { wire, property, column, asIs };
     });
   }
 
@@ -82,14 +87,17 @@ export class WireFormat<E extends RecordBase> {
    * A raw row of `select` on the wire. The driver's own hydration converts
    * each value (SQLite's 0/1 booleans, JSON lists, PostgreSQL's bigint
    * strings through the instant transformer), so the types are those of an
-   * entity without building one.
+   * entity without building one. Text columns skip that call: it returns
+   * them unchanged, and on a page of 100 events they are 600 of its 1,000
+   * values.
    */
   fromRow(row: Record<string, unknown>): RecordView {
     const view: RecordView = {};
-    for (const { wire, column } of this.columns) {
-      view[wire] = outgoing(
-        this.driver.prepareHydratedValue(row[wire], column),
-      );
+    for (const { wire, column, asIs } of this.columns) {
+      const raw = row[wire];
+      view[wire] = asIs
+        ? raw
+        : outgoing(this.driver.prepareHydratedValue(raw, column));
     }
     return view;
   }
