@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, ErrorCode } from '../common/app-error';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { AppError, ErrorCode, retryAfterSeconds } from '../common/app-error';
+import type { MaybePromise } from '../common/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   RATE_LIMIT_STORE,
   type RateLimitStore,
 } from '../rate-limits/rate-limit.store';
+import type { WindowState } from '../rate-limits/sliding-window';
 
 const WINDOW_MS = 60_000;
 /**
@@ -45,20 +46,39 @@ export class AuthFailures {
     this.limit = config.authFailureLimit;
   }
 
+  /**
+   * One 429 per Retry-After value (at most a minute's worth): under a flood
+   * every refusal is the same answer, so it is built, and its problem body
+   * serialized, once rather than per request (no allocation, no stack).
+   */
+  private readonly refusals = new Map<number, AppError>();
+
   /** Throws 429 too_many_failures while the client's IP is over the limit. */
   gate(req: Client): MaybePromise<void> {
     if (this.limit === 0) return;
-    return andThen(
-      this.store.count(bucket(req), this.limit, WINDOW_MS),
-      (s) => {
-        if (s.count < this.limit) return;
-        throw AppError.tooManyRequests(
-          'too_many_failures',
-          'Too many refused credentials from this address; try again later.',
-          s.msUntilAllowed / 1000,
-        );
-      },
-    );
+    const state = this.store.count(bucket(req), this.limit, WINDOW_MS);
+    return state instanceof Promise
+      ? state.then(this.check)
+      : this.check(state);
+  }
+
+  private readonly check = (state: WindowState): void => {
+    if (state.count < this.limit) return;
+    throw this.refusal(state.msUntilAllowed);
+  };
+
+  private refusal(msUntilAllowed: number): AppError {
+    const seconds = retryAfterSeconds(msUntilAllowed / 1000);
+    let refusal = this.refusals.get(seconds);
+    if (!refusal) {
+      refusal = AppError.tooManyRequests(
+        'too_many_failures',
+        'Too many refused credentials from this address; try again later.',
+        seconds,
+      );
+      this.refusals.set(seconds, refusal);
+    }
+    return refusal;
   }
 
   /** Counts `error` against the client's IP when it refuses a credential; then rethrows it. */

@@ -36,10 +36,20 @@ export interface ErrorSubject {
   targetId: string;
 }
 
+/** Retry-After's value for a wait of `seconds`: whole seconds, at least one. */
+export const retryAfterSeconds = (seconds: number): number =>
+  Math.max(1, Math.ceil(seconds));
+
 /** The one error type of opsgate: an HTTP status, a stable code, and extra problem fields. */
 export class AppError extends Error {
   /** Set when a 401 refuses a credential that exists (disabled, expired). */
   subject?: ErrorSubject;
+  /**
+   * The problem body but for its request_id, without the closing brace
+   * (problem.filter.ts): kept on the error, so an error answered many times
+   * (AuthFailures' 429) is serialized once.
+   */
+  problemHead?: string;
 
   constructor(
     readonly status: number,
@@ -94,9 +104,9 @@ export class AppError extends Error {
   static tooManyRequests(
     code: 'rate_limited' | 'too_many_login_attempts' | 'too_many_failures',
     detail: string,
-    retryAfterSeconds: number,
+    waitSeconds: number,
   ): AppError {
-    const retryAfter = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    const retryAfter = String(retryAfterSeconds(waitSeconds));
     return new AppError(429, code, detail, {}, { 'Retry-After': retryAfter });
   }
 }

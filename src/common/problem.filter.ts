@@ -94,15 +94,15 @@ export class ProblemFilter implements ExceptionFilter {
 
 /** RFC 9457's members, the error's extras, then the request id. */
 function problemBody(error: AppError, requestId: string): string {
-  return JSON.stringify({
+  error.problemHead ??= JSON.stringify({
     type: 'about:blank',
     title: STATUS_CODES[error.status] ?? 'Error',
     status: error.status,
     code: error.code,
     detail: error.detail,
     ...error.extras,
-    request_id: requestId,
-  });
+  }).slice(0, -1);
+  return `${error.problemHead},"request_id":${JSON.stringify(requestId)}}`;
 }
 
 const errorCodes = new WeakMap<object, ErrorCode>();
