@@ -76,6 +76,19 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
     return this.commandsReady;
   }
 
+  /**
+   * A command timed out: Redis is stalled (or the network is), not gone, so
+   * no 'close' comes. Treat it as down now, so the next calls answer locally
+   * instead of each waiting out its timeout (a login makes several), and
+   * reconnect: 'ready' brings it back once Redis answers again.
+   */
+  stalled(): void {
+    if (!this.commandsReady) return;
+    this.set(() => (this.commandsReady = false));
+    this.commands.disconnect(true);
+    this.subscriber.disconnect(true);
+  }
+
   /** Both connections ready and the channel subscribed: limits and caches are shared. */
   get up(): boolean {
     return this.commandsReady && this.subscribed;
@@ -86,7 +99,10 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
     if (!this.up) return false;
     return this.commands.ping().then(
       (answer) => answer === 'PONG',
-      () => false,
+      () => {
+        this.stalled();
+        return false;
+      },
     );
   }
 

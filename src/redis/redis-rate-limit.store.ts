@@ -15,6 +15,10 @@ type ThrottlerStorageRecord = Awaited<
 
 const PREFIX = 'opsgate:rl:';
 
+/** ioredis's error for a command unanswered within commandTimeout. */
+const isTimeout = (error: unknown) =>
+  error instanceof Error && error.message === 'Command timed out';
+
 /**
  * The exact sliding-window log of sliding-window.ts, as one atomic script on
  * a sorted set (score: the hit's time), so check-and-record cannot interleave
@@ -156,7 +160,8 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
         mode,
         member,
       );
-    } catch {
+    } catch (error) {
+      if (isTimeout(error)) this.link.stalled();
       return null;
     }
   }

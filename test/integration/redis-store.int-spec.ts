@@ -124,6 +124,34 @@ describe('RedisLink change channel', () => {
   });
 });
 
+describe('with Redis stalled (SIGSTOP)', () => {
+  it('makes a request wait at most one command timeout, then answers locally until Redis answers again', async () => {
+    const a = await instance();
+    redis.pause();
+    try {
+      const key = fresh();
+      const started = Date.now();
+      // A login's worth of calls, one after another.
+      await a.store.count(key, 5, 60_000);
+      await a.store.count(key, 5, 60_000);
+      await a.store.record(key, 60_000);
+      await a.store.count(key, 5, 60_000);
+      const hits = [];
+      for (let i = 0; i < 5; i++)
+        hits.push(await a.store.increment(key, 1000, 3));
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(a.link.up).toBe(false);
+      expect(a.changes.trusted).toBe(false);
+      expect(hits.filter((r) => !r.isBlocked)).toHaveLength(3);
+      expect(await a.link.ping()).toBe(false);
+    } finally {
+      redis.resume();
+    }
+    await until('back after the stall', () => a.link.up, 5000);
+    expect(a.changes.trusted).toBe(true);
+  });
+});
+
 describe('with Redis killed and restarted', () => {
   it('answers at once on its own while down, then shares limits and changes again within 5 s', async () => {
     const a = await instance();

@@ -14,6 +14,10 @@ export interface RedisServer {
   url: string;
   /** Kills the server (SIGKILL: a crash, not a shutdown). */
   kill: () => Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing answers. */
+  pause: () => void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume: () => void;
   /** Starts it again on the same port, empty. */
   restart: () => Promise<void>;
   stop: () => Promise<void>;
@@ -65,6 +69,8 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url,
     kill,
+    pause: () => started?.child.kill('SIGSTOP'),
+    resume: () => started?.child.kill('SIGCONT'),
     restart: start,
     stop: async () => {
       await kill();
