@@ -218,15 +218,24 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
     for (const change of pending) this.send(change);
   }
 
+  /**
+   * A message of another instance. One that cannot be read (another
+   * version, a stray publisher) still says something changed: everything
+   * cached is dropped rather than trusted.
+   */
   private receive(message: string): void {
-    let envelope: Envelope;
+    let envelope: Envelope | undefined;
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
-      return;
+      // Handled below as unreadable.
     }
-    if (envelope.from === this.id || typeof envelope.change?.kind !== 'string')
-      return;
-    this.changes.deliver(envelope.change);
+    if (envelope?.from === this.id) return;
+    try {
+      if (typeof envelope?.change?.kind !== 'string') throw new Error();
+      this.changes.deliver(envelope.change);
+    } catch {
+      this.changes.deliver({ kind: 'all' });
+    }
   }
 }

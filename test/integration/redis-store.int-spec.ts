@@ -4,7 +4,7 @@ import {
   CredentialChanges,
 } from '../../src/common/credential-changes';
 import { InMemoryRateLimitStore } from '../../src/rate-limits/rate-limit.store';
-import { RedisLink } from '../../src/redis/redis-link';
+import { CHANGES_CHANNEL, RedisLink } from '../../src/redis/redis-link';
 import { RedisRateLimitStore } from '../../src/redis/redis-rate-limit.store';
 import { startRedis, type RedisServer } from './support/redis-server';
 
@@ -121,6 +121,27 @@ describe('RedisLink change channel', () => {
     expect(
       a.seen.filter((c) => c.kind === 'session' && c.id === 's-1'),
     ).toHaveLength(1);
+  });
+});
+
+describe('an unreadable message on the channel', () => {
+  it('drops everything cached on the receiving instance instead of crashing it', async () => {
+    const a = await instance();
+    // As the key verifier does: a malformed change makes it throw.
+    a.changes.subscribe((c) => {
+      if (c.kind === 'api_key') for (const digest of c.digests) void digest;
+    });
+    for (const message of [
+      'not json',
+      JSON.stringify({ from: 'x', change: { kind: 'api_key' } }),
+      JSON.stringify({ from: 'x' }),
+    ]) {
+      a.seen.length = 0;
+      await a.link.commands.publish(CHANGES_CHANNEL, message);
+      await until('a dropped its caches', () =>
+        a.seen.some((c) => c.kind === 'all'),
+      );
+    }
   });
 });
 
