@@ -97,6 +97,24 @@ describe('lean lists', () => {
     }
   });
 
+  it('keeps each scope apart, whatever order it names its ids in', async () => {
+    const totals: number[] = [];
+    for (const categories of [['a'], ['b'], ['a', 'b'], ['b', 'a']]) {
+      const key = await createKey(t.server, admin, { categories });
+      for (const offset of [0, 1]) {
+        const res = await get(`/api/events?offset=${offset}`, key.key).expect(
+          200,
+        );
+        expect(res.body.items).toHaveLength(res.body.total - offset);
+        expect(
+          res.body.items.every((e: any) => categories.includes(e.category)),
+        ).toBe(true);
+        totals.push(res.body.total);
+      }
+    }
+    expect(totals).toEqual([3, 3, 2, 2, 5, 5, 5, 5]);
+  });
+
   it('answers the total past the end of a list, and 0 for an empty one', async () => {
     const past = await get('/api/events?offset=50').expect(200);
     expect(past.body).toEqual({ items: [], total: 5 });

@@ -10,7 +10,7 @@ import { AppError } from '../common/app-error';
 import type { CredentialChanges } from '../common/credential-changes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import type { Page, PageQuery } from '../common/validation';
-import { leanPage } from './lean-page';
+import { LeanPages } from './lean-page';
 import type { RecordBase } from './record-base';
 import { ListTotals } from './list-totals';
 import { ReferenceCopy } from './reference-copy';
@@ -32,6 +32,7 @@ export class ResourceReads<E extends RecordBase> {
   readonly copy: ReferenceCopy | undefined;
   /** The larger collections: totals from memory, pages from the database. */
   readonly totals: ListTotals;
+  private readonly pages: LeanPages<E>;
 
   constructor(
     private readonly definition: ResourceDefinition<E>,
@@ -46,6 +47,7 @@ export class ResourceReads<E extends RecordBase> {
         )
       : undefined;
     this.totals = new ListTotals(definition.name, definition.scope, changes);
+    this.pages = new LeanPages(this.repo.manager, this.format);
   }
 
   list(caller: Principal, page: PageQuery): MaybePromise<Page<RecordView>> {
@@ -65,7 +67,7 @@ export class ResourceReads<E extends RecordBase> {
         caller,
       );
     const known = this.totals.get(key);
-    const result = await leanPage(visible, this.format, page, known);
+    const result = await this.pages.page(key, visible, page, known);
     if (known === undefined) {
       this.totals.remember(key, generation, result.total);
     }
