@@ -56,7 +56,12 @@ import {
   targetsTable,
 } from './bench/report';
 import { checkFixture, measureRows, rowFailures, rowSpecs } from './bench/rows';
-import { severalInstances, severalLines } from './bench/several';
+import {
+  severalFailures,
+  severalInstances,
+  severalLines,
+  severalTargets,
+} from './bench/several';
 import { copyDatabase, seedApiKeys, seedEvents } from './bench/seed';
 
 /**
@@ -208,11 +213,17 @@ async function main(tempDir: string): Promise<void> {
     ? null
     : await severalInstances(config, tempDir);
 
-  const list = targets(rows, specs, micro, big);
-  const failures = specs.flatMap((spec) => {
-    const row = rows.find((r) => r.id === spec.id);
-    return row ? rowFailures(spec, row) : [`row ${spec.id}: not measured`];
-  });
+  const list = [
+    ...targets(rows, specs, micro, big),
+    ...(several ? severalTargets(several) : []),
+  ];
+  const failures = [
+    ...specs.flatMap((spec) => {
+      const row = rows.find((r) => r.id === spec.id);
+      return row ? rowFailures(spec, row) : [`row ${spec.id}: not measured`];
+    }),
+    ...(several ? severalFailures(several) : []),
+  ];
   const results = {
     started_at: startedAt,
     finished_at: new Date().toISOString(),

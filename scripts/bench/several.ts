@@ -8,10 +8,12 @@ import { prepare } from './api';
 import { BenchConfig, progress } from './config';
 import type { RowResult, RowSpec } from './load';
 import { Child, startServer, stop } from './processes';
-import { measureRows } from './rows';
+import type { Target } from './report';
+import { measureRows, rowFailures } from './rows';
 
 /** PostgreSQL + Redis against SQLite, measured in the same interleaved rounds (issue 14). */
 export interface SeveralResult {
+  specs: RowSpec[];
   rows: RowResult[];
   /** CPU per request of a PostgreSQL + Redis row over its SQLite twin. */
   ratios: { id: string; label: string; ratio: number; target: number }[];
@@ -108,6 +110,7 @@ export async function severalInstances(
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return {
+      specs,
       rows,
       ratios: PAIRS.map((pair) => ({
         ...pair,
@@ -120,6 +123,27 @@ export async function severalInstances(
     await Promise.all(servers.map((s) => stop(s)));
     await Promise.all([redis.stop(), pg.stop()]);
   }
+}
+
+/** The targets of issue 14, for the bench's targets table. */
+export function severalTargets(result: SeveralResult): Target[] {
+  return result.ratios
+    .filter((r) => r.target !== Infinity)
+    .map((r) => ({
+      name: `${r.label}: PostgreSQL + Redis CPU/req <= ${r.target} x SQLite`,
+      actual: `x ${r.ratio.toFixed(2)}`,
+      limit: `<= x ${r.target}`,
+      pass: r.ratio <= r.target,
+      note: 'issue 14',
+    }));
+}
+
+/** Rows that answered errors or unexpected statuses. */
+export function severalFailures(result: SeveralResult): string[] {
+  return result.specs.flatMap((spec) => {
+    const row = result.rows.find((r) => r.id === spec.id);
+    return row ? rowFailures(spec, row) : [`row ${spec.id}: not measured`];
+  });
 }
 
 /** The report's lines: every row, then each PostgreSQL + Redis row against SQLite. */
