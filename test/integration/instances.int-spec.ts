@@ -128,6 +128,26 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     }
   });
 
+  it('count the requests of both instances in the RateLimit header', async () => {
+    const k = await newKey({ max_per_sec: 10 });
+    const remaining = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await call(
+        i % 2 ? a.url : b.url,
+        'GET',
+        '/api/me',
+        key(k.secret),
+      );
+      remaining.push(res.headers.get('ratelimit'));
+    }
+    expect(remaining.map((h) => /r=(\d+)/.exec(h ?? '')?.[1])).toEqual([
+      '9',
+      '8',
+      '7',
+      '6',
+    ]);
+  });
+
   it('share the login lockout: 5 failures spread over both lock the username on both', async () => {
     await newUser('locky');
     for (let i = 0; i < 5; i++) {

@@ -53,6 +53,7 @@ export async function startInstance(
 
 export interface Answer {
   status: number;
+  headers: Headers;
   body: Record<string, unknown>;
   ms: number;
 }
@@ -78,6 +79,7 @@ export async function call(
   const text = await res.text();
   return {
     status: res.status,
+    headers: res.headers,
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
     ms: Date.now() - started,
   };
