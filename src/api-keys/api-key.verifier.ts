@@ -23,6 +23,12 @@ interface Verified {
 
 const invalid = () =>
   AppError.unauthorized('invalid_api_key', 'The API key is not valid.');
+/**
+ * An unknown key's refusal names no one, so one instance serves every such
+ * request (a flood of random keys allocates no error and serializes its
+ * problem body once); refusals of a known key are built apart (`about`).
+ */
+const UNKNOWN_KEY = invalid();
 
 /**
  * Turns a presented secret into a Principal. Verified keys and unknown digests
@@ -86,7 +92,7 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     digest: string,
     now: number,
   ): RequestAuth {
-    if (!found) throw invalid();
+    if (!found) throw UNKNOWN_KEY;
     const { key, auth } = found;
     // A key that exists is refused on the record (SPEC §13); an unknown one is not.
     const subject = {

@@ -17,6 +17,12 @@ import { Session } from './session.entity';
 export const accountDisabled = (username: string) =>
   AppError.unauthorized('account_disabled', `User "${username}" is disabled.`);
 
+/** An unknown session's refusal names no one: one instance serves them all (see api-key.verifier.ts). */
+const UNKNOWN_SESSION = AppError.unauthorized(
+  'invalid_session',
+  'The session is not valid.',
+);
+
 /** A session as verified and cached; `lastSeen` moves with every request. */
 export interface VerifiedSession {
   session: Session;
@@ -89,12 +95,7 @@ export class SessionVerifier implements OnApplicationShutdown {
   }
 
   private admit(found: VerifiedSession | null, now: number): VerifiedSession {
-    if (!found) {
-      throw AppError.unauthorized(
-        'invalid_session',
-        'The session is not valid.',
-      );
-    }
+    if (!found) throw UNKNOWN_SESSION;
     // A session that exists is refused on the record (SPEC §13); an unknown one is not.
     const subject = {
       actor: found.principal.id,
