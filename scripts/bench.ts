@@ -21,6 +21,7 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fixture, prepare } from './bench/api';
+import { bigEvents, eventsLines, queryPlans } from './bench/events';
 import {
   BenchConfig,
   ROOT,
@@ -156,13 +157,14 @@ async function main(tempDir: string): Promise<void> {
     `server pid ${server.pid} on port ${server.port}, ready in ${server.startupMs.toFixed(0)} ms`,
   );
   const fixture = await prepare(server.port);
-  const seeded = await seedEvents(dbPath, {
+  const eventSeed = {
     count: config.events,
     mainCategory: fixture.category,
     otherCategory: fixture.otherCategory,
     otherEvery: 10,
     group: fixture.group,
-  });
+  };
+  const seeded = await seedEvents(dbPath, eventSeed);
   progress(
     `inserted ${seeded.inserted} events (${seeded.main} in "${fixture.category}", ${seeded.other} in "${fixture.otherCategory}")`,
   );
@@ -209,6 +211,15 @@ async function main(tempDir: string): Promise<void> {
         rows,
       );
   await stop(server);
+  const eventsBig =
+    config.bigEvents > seeded.inserted
+      ? await bigEvents(config, dbPath, tempDir, specs, fixture, {
+          ...eventSeed,
+          inserted: seeded.inserted,
+        })
+      : null;
+  progress('query plans of the scoped events list');
+  const plans = await queryPlans(dbPath, tempDir, fixture);
   const several = config.skipSeveral
     ? null
     : await severalInstances(config, tempDir);
@@ -222,6 +233,12 @@ async function main(tempDir: string): Promise<void> {
       const row = rows.find((r) => r.id === spec.id);
       return row ? rowFailures(spec, row) : [`row ${spec.id}: not measured`];
     }),
+    ...(eventsBig?.rows ?? []).flatMap((row) =>
+      rowFailures(
+        specs.find((s) => s.id === row.id)!,
+        row,
+      ),
+    ),
     ...(several ? severalFailures(several) : []),
   ];
   const results = {
@@ -235,6 +252,8 @@ async function main(tempDir: string): Promise<void> {
     login_flood: flood,
     micro,
     big,
+    events_big: eventsBig,
+    query_plans: plans,
     several_instances: several,
     targets: list,
     failures,
@@ -263,6 +282,7 @@ async function main(tempDir: string): Promise<void> {
   } else {
     out.push('', '100,000-keys scenario skipped (BENCH_SKIP_100K)');
   }
+  out.push('', ...eventsLines(eventsBig, plans));
   out.push(
     '',
     several
