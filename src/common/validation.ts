@@ -39,10 +39,16 @@ export class AppValidationPipe extends ValidationPipe {
     });
   }
 
+  /** Query DTOs that an empty query was once found to satisfy. */
+  private readonly emptyQueryValid = new WeakSet<object>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     // Express 5 leaves req.body undefined when a request has no body.
     if (metadata.type === 'body' && value === undefined) value = {};
     const validated = metadata.metatype && this.toValidate(metadata);
+    if (validated && metadata.type === 'query' && isEmptyObject(value)) {
+      return this.emptyQuery(value, metadata);
+    }
     if (
       validated &&
       metadata.type === 'body' &&
@@ -59,7 +65,29 @@ export class AppValidationPipe extends ValidationPipe {
     }
     return (await super.transform(value, metadata)) as unknown;
   }
+
+  /**
+   * A list without parameters (GET /api/categories) is the commonest query,
+   * and its answer never varies: the DTO's defaults, or the same 400. Once the
+   * full check has passed for a DTO, a fresh instance is that answer, without
+   * class-transformer and class-validator (about 40 µs of such a request).
+   */
+  private async emptyQuery(
+    value: object,
+    metadata: ArgumentMetadata,
+  ): Promise<unknown> {
+    const type = metadata.metatype as new () => object;
+    if (this.emptyQueryValid.has(type)) return new type();
+    const result = (await super.transform(value, metadata)) as unknown;
+    this.emptyQueryValid.add(type);
+    return result;
+  }
 }
+
+const isEmptyObject = (value: unknown): value is object =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.keys(value).length === 0;
 
 export function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
