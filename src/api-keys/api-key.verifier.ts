@@ -7,7 +7,7 @@ import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
 import { CredentialChanges } from '../common/credential-changes';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { andThen, type MaybePromise, refuse } from '../common/maybe-promise';
 import { sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
@@ -84,15 +84,12 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     const digest = sha256Hex(secret);
     const now = this.clock.now();
     const found = this.cache.lookup(digest, now, () => this.load(digest), gate);
-    return andThen(found, (verified) => this.admit(verified, digest, now));
+    return andThen(found, (verified) =>
+      verified ? this.admit(verified, digest, now) : refuse(UNKNOWN_KEY),
+    ) as MaybePromise<RequestAuth>;
   }
 
-  private admit(
-    found: Verified | null,
-    digest: string,
-    now: number,
-  ): RequestAuth {
-    if (!found) throw UNKNOWN_KEY;
+  private admit(found: Verified, digest: string, now: number): RequestAuth {
     const { key, auth } = found;
     // A key that exists is refused on the record (SPEC §13); an unknown one is not.
     const subject = {

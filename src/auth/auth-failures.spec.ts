@@ -12,23 +12,23 @@ describe('AuthFailures.gate', () => {
     { authFailureLimit: 5 } as AppConfig,
     store,
   );
-  const refusal = (): AppError => {
+  const refusal = async (): Promise<AppError> => {
     try {
-      void failures.gate({ ip: '203.0.113.7' });
+      await failures.gate({ ip: '203.0.113.7' });
     } catch (error) {
       return error as AppError;
     }
     throw new Error('the gate let the request through');
   };
 
-  it('answers every request over the limit with one shared 429 per Retry-After', () => {
-    const first = refusal();
+  it('answers every request over the limit with one shared 429 per Retry-After', async () => {
+    const first = await refusal();
     expect(first).toBeInstanceOf(AppError);
     expect(first.code).toBe('too_many_failures');
     expect(first.headers['Retry-After']).toBe('31');
-    expect(refusal()).toBe(first);
+    expect(await refusal()).toBe(first);
     msUntilAllowed = 2_000;
-    const later = refusal();
+    const later = await refusal();
     expect(later).not.toBe(first);
     expect(later.headers['Retry-After']).toBe('2');
   });

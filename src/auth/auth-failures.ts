@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, retryAfterSeconds } from '../common/app-error';
-import type { MaybePromise } from '../common/maybe-promise';
+import { type MaybePromise, refuse } from '../common/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   RATE_LIMIT_STORE,
@@ -62,10 +62,10 @@ export class AuthFailures {
       : this.check(state);
   }
 
-  private readonly check = (state: WindowState): void => {
-    if (state.count < this.limit) return;
-    throw this.refusal(state.msUntilAllowed);
-  };
+  private readonly check = (state: WindowState): MaybePromise<void> =>
+    state.count < this.limit
+      ? undefined
+      : refuse(this.refusal(state.msUntilAllowed));
 
   private refusal(msUntilAllowed: number): AppError {
     const seconds = retryAfterSeconds(msUntilAllowed / 1000);
@@ -83,6 +83,12 @@ export class AuthFailures {
 
   /** Counts `error` against the client's IP when it refuses a credential; then rethrows it. */
   fail(req: Client, error: unknown): never {
+    this.count(req, error);
+    throw error;
+  }
+
+  /** Counts `error` against the client's IP when it refuses a credential. */
+  private count(req: Client, error: unknown): void {
     if (
       this.limit > 0 &&
       error instanceof AppError &&
@@ -92,7 +98,6 @@ export class AuthFailures {
       // A shared store answers later; the 401 need not wait for it.
       if (recorded instanceof Promise) recorded.catch(() => undefined);
     }
-    throw error;
   }
 
   /** `run()`, with its refusal counted whether it throws now or rejects later. */
@@ -101,7 +106,10 @@ export class AuthFailures {
     try {
       result = run();
     } catch (error) {
-      return this.fail(req, error);
+      // Rejected, not rethrown (see refuse()), with whatever was thrown.
+      this.count(req, error);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
     }
     return result instanceof Promise
       ? result.catch((error: unknown) => this.fail(req, error))

@@ -6,7 +6,7 @@ import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialCache } from '../common/credential-cache';
 import { CredentialChanges } from '../common/credential-changes';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { andThen, type MaybePromise, refuse } from '../common/maybe-promise';
 import { csrfTokenFor, safeEqual, sha256Hex } from '../common/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
@@ -91,11 +91,12 @@ export class SessionVerifier implements OnApplicationShutdown {
     const now = this.clock.now();
     const digest = sha256Hex(token);
     const found = this.cache.lookup(digest, now, () => this.load(digest), gate);
-    return andThen(found, (verified) => this.admit(verified, now));
+    return andThen(found, (verified) =>
+      verified ? this.admit(verified, now) : refuse(UNKNOWN_SESSION),
+    ) as MaybePromise<VerifiedSession>;
   }
 
-  private admit(found: VerifiedSession | null, now: number): VerifiedSession {
-    if (!found) throw UNKNOWN_SESSION;
+  private admit(found: VerifiedSession, now: number): VerifiedSession {
     // A session that exists is refused on the record (SPEC §13); an unknown one is not.
     const subject = {
       actor: found.principal.id,
