@@ -6,7 +6,7 @@ import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { sql } from './helpers/test-database';
 
-describe('list totals from memory', () => {
+describe('list totals and pages from memory', () => {
   let t: TestApp;
   let admin: LoggedIn;
   let key: string;
@@ -43,11 +43,18 @@ describe('list totals from memory', () => {
   });
   afterAll(() => t.close());
 
-  it('counts once per scope, then reads only the page', async () => {
+  it('counts once per scope, then reads only the page, and a page read since the last write not at all', async () => {
     expect(await total('events')).toBe(3);
     const spy = new SqlSpy();
     try {
+      // The same page again: from memory.
       expect(await total('events')).toBe(3);
+      expect(spy.matching(/FROM "events"/)).toEqual([]);
+      // Another page: only its rows are read, the total is known.
+      await request(t.server)
+        .get('/api/events?limit=2')
+        .set('X-API-Key', key)
+        .expect(200);
       const reads = spy.matching(/FROM "events"/);
       expect(reads).toHaveLength(1);
       expect(reads[0]).not.toMatch(/COUNT/);
@@ -57,9 +64,46 @@ describe('list totals from memory', () => {
         .set('X-API-Key', key)
         .expect(200, { items: [], total: 3 });
       expect(spy.matching(/FROM "events"/)).toEqual([]);
+      // Any write to the table: the page is read again, with its new record.
+      const created = await event();
+      const after = await request(t.server)
+        .get('/api/events?limit=2')
+        .set('X-API-Key', key)
+        .expect(200);
+      expect(after.body.total).toBe(4);
+      expect(spy.matching(/FROM "events"/).length).toBeGreaterThan(0);
+      await as('delete', `/api/events/${created.id}`).expect(204);
     } finally {
       spy.restore();
     }
+  });
+
+  it("shows an edit of a listed record's fields at the very next request", async () => {
+    const page = () =>
+      request(t.server)
+        .get('/api/events?limit=1000')
+        .set('X-API-Key', key)
+        .expect(200);
+    const listed = (await page()).body.items[0] as { id: string };
+    await as('patch', `/api/events/${listed.id}`)
+      .send({ title: 'retitled' })
+      .expect(200);
+    const again = (await page()).body.items as { id: string; title: string }[];
+    expect(again.find((e) => e.id === listed.id)?.title).toBe('retitled');
+  });
+
+  it('keeps pages apart by scope and bounds', async () => {
+    const everything = await as('get', '/api/events?limit=1000').expect(200);
+    const scoped = await request(t.server)
+      .get('/api/events?limit=1000')
+      .set('X-API-Key', key)
+      .expect(200);
+    expect(everything.body.total).toBe(scoped.body.total + 1);
+    const first = await as('get', '/api/events?limit=1').expect(200);
+    const second = await as('get', '/api/events?limit=1&offset=1').expect(200);
+    expect(first.body.items[0].id).not.toBe(second.body.items[0].id);
+    expect(first.body.items[0]).toEqual(everything.body.items[0]);
+    expect(second.body.items[0]).toEqual(everything.body.items[1]);
   });
 
   it('is exact at the very next request after every kind of change', async () => {

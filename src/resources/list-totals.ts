@@ -6,30 +6,39 @@ import {
 } from '../auth/scope';
 import type { CredentialChanges } from '../common/credential-changes';
 
-/**
- * Distinct scopes seen between two changes; past this many the list is
- * cleared rather than evicted in order: scopes are few (one per kind of
- * caller), so reaching it at all means something unusual is going on.
- */
-const MAX_SCOPES = 1000;
+/** What decides the filter of applyScopeFilter for this caller: its restricted dimensions. */
+export function scopeKey(mapping: ScopeMapping, caller: Principal): string {
+  const categories =
+    mapping.category !== undefined && restrictsCategories(caller)
+      ? [...caller.categories].sort()
+      : null;
+  const groups =
+    mapping.groups !== undefined && restrictsGroups(caller)
+      ? [...caller.groups].sort()
+      : null;
+  return JSON.stringify([categories, groups]);
+}
 
 /**
- * The totals of one table's lists, by the scope that filters them. Counting
- * is what a large list costs most (every visible row of an index, 90,000 for
- * a category of 100,000 events, against 100 for the page), and a total only
- * changes when the table does: it is dropped on every change to it (this
- * instance's at once, others' through CredentialChanges) and not used while
- * changes may be missed.
+ * Answers about one table's lists (totals, pages) by what they depend on: the
+ * caller's scope, and for a page its bounds. A list only changes when its
+ * table does, so everything is dropped on every change to it (this
+ * instance's at once, others' through CredentialChanges) and nothing is used
+ * while changes may be missed. `budget` bounds the total weight kept; past
+ * it everything is cleared rather than evicted in order (reaching it means
+ * many distinct scopes or pages between two writes: unusual).
  */
-export class ListTotals {
-  private readonly totals = new Map<string, number>();
-  /** Bumped on every drop, so a count that raced a change is not kept. */
+export class ListMemory<V> {
+  private readonly entries = new Map<string, V>();
+  private weight = 0;
+  /** Bumped on every drop, so an answer that raced a change is not kept. */
   private generation = 0;
 
   constructor(
     resource: string,
-    private readonly mapping: ScopeMapping,
     private readonly changes: CredentialChanges,
+    private readonly budget: number,
+    private readonly weigh: (value: V) => number = () => 1,
   ) {
     changes.subscribe((change) => {
       if (
@@ -41,41 +50,35 @@ export class ListTotals {
     });
   }
 
-  /** What decides the filter of applyScopeFilter for this caller: its restricted dimensions. */
-  scopeKey(caller: Principal): string {
-    const categories =
-      this.mapping.category !== undefined && restrictsCategories(caller)
-        ? [...caller.categories].sort()
-        : null;
-    const groups =
-      this.mapping.groups !== undefined && restrictsGroups(caller)
-        ? [...caller.groups].sort()
-        : null;
-    return JSON.stringify([categories, groups]);
-  }
-
-  /** The known total, or undefined (also while changes may be missed). */
-  get(key: string): number | undefined {
+  /** The known answer, or undefined (also while changes may be missed). */
+  get(key: string): V | undefined {
     if (!this.changes.trusted) {
       this.drop();
       return undefined;
     }
-    return this.totals.get(key);
+    return this.entries.get(key);
   }
 
-  /** A generation to hand back to `remember` once the count is read. */
+  /** A generation to hand back to `remember` once the answer is read. */
   get current(): number {
     return this.generation;
   }
 
-  remember(key: string, generation: number, total: number): void {
+  remember(key: string, generation: number, value: V): void {
     if (generation !== this.generation || !this.changes.trusted) return;
-    if (this.totals.size >= MAX_SCOPES) this.totals.clear();
-    this.totals.set(key, total);
+    const weight = this.weigh(value);
+    if (weight > this.budget) return;
+    if (this.weight + weight > this.budget) {
+      this.entries.clear();
+      this.weight = 0;
+    }
+    this.entries.set(key, value);
+    this.weight += weight;
   }
 
   private drop(): void {
     this.generation++;
-    this.totals.clear();
+    this.entries.clear();
+    this.weight = 0;
   }
 }

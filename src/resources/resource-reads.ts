@@ -12,7 +12,7 @@ import { andThen, type MaybePromise } from '../common/maybe-promise';
 import type { Page, PageQuery } from '../common/validation';
 import { LeanPages } from './lean-page';
 import type { RecordBase } from './record-base';
-import { ListTotals } from './list-totals';
+import { ListMemory, scopeKey } from './list-totals';
 import { ReferenceCopy } from './reference-copy';
 import {
   isReferenceTarget,
@@ -20,6 +20,11 @@ import {
 } from './resource-definition';
 import { applyScopeFilter } from './scope-filter';
 import { type RecordView, WireFormat } from './wire-format';
+
+/** Distinct scopes whose totals are kept between two writes. */
+const MAX_SCOPES = 1000;
+/** Rows of recent pages kept between two writes (a page of 100 events is about 40 KB). */
+const MAX_PAGE_ROWS = 20_000;
 
 /**
  * The read side of a resource: lists and records on the wire, from the
@@ -30,8 +35,9 @@ export class ResourceReads<E extends RecordBase> {
   private readonly repo: Repository<E>;
   readonly format: WireFormat<E>;
   readonly copy: ReferenceCopy | undefined;
-  /** The larger collections: totals from memory, pages from the database. */
-  readonly totals: ListTotals;
+  /** The larger collections: totals per scope, and pages, from memory between writes. */
+  readonly totals: ListMemory<number>;
+  private readonly recentPages: ListMemory<Page<RecordView>>;
   private readonly pages: LeanPages<E>;
 
   constructor(
@@ -46,7 +52,13 @@ export class ResourceReads<E extends RecordBase> {
           this.loadAll(),
         )
       : undefined;
-    this.totals = new ListTotals(definition.name, definition.scope, changes);
+    this.totals = new ListMemory(definition.name, changes, MAX_SCOPES);
+    this.recentPages = new ListMemory(
+      definition.name,
+      changes,
+      MAX_PAGE_ROWS,
+      (page) => page.items.length + 1,
+    );
     this.pages = new LeanPages(this.repo.manager, this.format);
   }
 
@@ -54,11 +66,31 @@ export class ResourceReads<E extends RecordBase> {
     return this.copy?.list(caller, page) ?? this.query(caller, page);
   }
 
-  private async query(
+  /**
+   * A page read since the table last changed is answered from memory (a
+   * dashboard polling its list costs no query); else one lean query, with the
+   * total from memory when known.
+   */
+  private query(
     caller: Principal,
     page: PageQuery,
+  ): MaybePromise<Page<RecordView>> {
+    const key = scopeKey(this.definition.scope, caller);
+    const pageKey = `${key} ${page.limit} ${page.offset}`;
+    const recent = this.recentPages.get(pageKey);
+    if (recent !== undefined) return recent;
+    const generation = this.recentPages.current;
+    return this.read(caller, key, page).then((result) => {
+      this.recentPages.remember(pageKey, generation, result);
+      return result;
+    });
+  }
+
+  private async read(
+    caller: Principal,
+    key: string,
+    page: PageQuery,
   ): Promise<Page<RecordView>> {
-    const key = this.totals.scopeKey(caller);
     const generation = this.totals.current;
     const visible = (alias: string) =>
       applyScopeFilter(
