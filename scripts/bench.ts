@@ -263,7 +263,7 @@ async function main(tempDir: string): Promise<void> {
   const out: string[] = [
     '',
     `opsgate bench: ${config.connections} connections; per row ${config.warmupSec} s warm-up, then ${config.durationSec} s measured in ${config.rounds} interleaved rounds`,
-    `CPU = the server process's (row 6: the bare server's) CPU time over the measured windows / requests; CPU +/-: half the spread of the rounds' CPU/req; CPU med: their median`,
+    `CPU = the server process's (row 6: the bare server's) CPU time over the measured windows / requests; CPU +/-: half the spread of the rounds' CPU/req; CPU med: their median; x base, CPU eff: against the row's group baseline (rows.ts); sys %: the kernel's share of the CPU (sockets, syscalls), which instruction counts leave out`,
     `server start-up: ${server.startupMs.toFixed(0)} ms`,
     '',
     rowsTable(rows, specs),

@@ -7,6 +7,8 @@ export interface CpuSample {
   schedNs: number | null;
   /** utime + stime of /proc/<pid>/stat (every thread, exited ones too), in clock ticks converted to ns. */
   statNs: number;
+  /** The stime part: the kernel's work for the process (sockets, syscalls). */
+  systemNs: number;
 }
 
 export interface CpuDelta {
@@ -15,6 +17,8 @@ export interface CpuDelta {
   source: 'schedstat' | 'stat';
   schedNs: number | null;
   statNs: number;
+  /** The kernel's share in stat's figure (ticks). */
+  systemNs: number;
 }
 
 let clockTicks: number | undefined;
@@ -34,7 +38,7 @@ export function clockTicksPerSecond(): number {
   return clockTicks;
 }
 
-function statNs(pid: number): number {
+function statTimes(pid: number): { statNs: number; systemNs: number } {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces: count fields after its ')'.
   const fields = text
@@ -42,8 +46,9 @@ function statNs(pid: number): number {
     .trim()
     .split(/\s+/);
   // Fields 14 and 15 (utime, stime); fields[0] is field 3 (state).
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e9) / clockTicksPerSecond();
+  const ns = (ticks: number) => (ticks * 1e9) / clockTicksPerSecond();
+  const system = Number(fields[12]);
+  return { statNs: ns(Number(fields[11]) + system), systemNs: ns(system) };
 }
 
 function schedNs(pid: number): number | null {
@@ -64,7 +69,7 @@ function schedNs(pid: number): number | null {
 }
 
 export function sampleCpu(pid: number): CpuSample {
-  return { schedNs: schedNs(pid), statNs: statNs(pid) };
+  return { schedNs: schedNs(pid), ...statTimes(pid) };
 }
 
 /**
@@ -78,12 +83,13 @@ export function cpuBetween(before: CpuSample, after: CpuSample): CpuDelta {
     before.schedNs === null || after.schedNs === null
       ? null
       : after.schedNs - before.schedNs;
+  const systemNs = after.systemNs - before.systemNs;
   const tick = 1e9 / clockTicksPerSecond();
   const agrees =
     sched !== null &&
     sched >= 0 &&
     Math.abs(sched - stat) <= Math.max(3 * tick, 0.05 * stat);
   return agrees
-    ? { ns: sched, source: 'schedstat', schedNs: sched, statNs: stat }
-    : { ns: stat, source: 'stat', schedNs: sched, statNs: stat };
+    ? { ns: sched, source: 'schedstat', schedNs: sched, statNs: stat, systemNs }
+    : { ns: stat, source: 'stat', schedNs: sched, statNs: stat, systemNs };
 }

@@ -80,6 +80,8 @@ export interface RowResult {
   cpuSources: string[];
   /** The process's share of one core during the windows. */
   cpuUtilisation: number;
+  /** The kernel's share of the CPU (stime over utime + stime): sockets and syscalls, which callgrind does not count. */
+  systemShare: number;
   /** Bytes received per response, headers included. */
   bytesPerResponse: number;
   /** Connection errors and timeouts. */
@@ -235,6 +237,9 @@ export function combine(
     cpuNs,
     cpuSources: [...new Set(rounds.map((r) => r.cpu.source))],
     cpuUtilisation: cpuNs / sum(rounds.map((r) => r.wallNs)),
+    systemShare:
+      sum(rounds.map((r) => r.cpu.systemNs)) /
+      sum(rounds.map((r) => r.cpu.statNs)),
     bytesPerResponse: requests > 0 ? all.throughput.total / requests : NaN,
     errors: sum(rounds.map((r) => r.raw.errors + r.raw.timeouts)),
     group: row.group,

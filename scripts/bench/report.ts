@@ -72,6 +72,7 @@ export function rowsTable(rows: RowResult[], specs: RowSpec[]): string {
       'CPU med',
       'CPU x base',
       'CPU eff',
+      'sys %',
     ],
     rows.map((row) => {
       const base = byId.get(baseOf.get(row.id) ?? '1');
@@ -88,6 +89,7 @@ export function rowsTable(rows: RowResult[], specs: RowSpec[]): string {
         fixed(row.cpuUsPerReqMedian, 1),
         base ? fixed(row.cpuUsPerReq / base.cpuUsPerReq, 2) : '',
         base ? fixed(base.cpuUsPerReq / row.cpuUsPerReq, 2) : '',
+        fixed(row.systemShare * 100, 0),
       ];
     }),
   );
