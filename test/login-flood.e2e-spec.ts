@@ -79,6 +79,28 @@ describe('password hashing under a login flood (SPEC §4)', () => {
     expect(hashing.peak).toBe(LOGIN_HASH_CONCURRENCY);
   });
 
+  it('lets the next hash start only after a rest as long as the last one took: half a core at most', async () => {
+    const spans: { start: number; end: number }[] = [];
+    verify.mockImplementation(async () => {
+      const start = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      spans.push({ start, end: performance.now() });
+      return false;
+    });
+    const responses = await burst(4, (i) =>
+      send(t, randomUser(), 'guess-password', `198.51.100.${i}`),
+    );
+    expect(statusCounts(responses)).toEqual({ 401: 4 });
+    expect(spans).toHaveLength(4);
+    for (let i = 1; i < spans.length; i++) {
+      const took = spans[i - 1].end - spans[i - 1].start;
+      // Timers may fire a millisecond early; the rest is never skipped.
+      expect(spans[i].start - spans[i - 1].end).toBeGreaterThanOrEqual(
+        took - 2,
+      );
+    }
+  });
+
   it('does the same work whether the username exists or not: one verification each', async () => {
     const admin = await login(t.server);
     await createUser(t.server, admin, { username: 'carol' });

@@ -34,7 +34,8 @@ export interface LoginResult {
 
 const SWEEP_MS = 60 * 60 * 1000;
 /**
- * One Argon2id hash at a time (about 35 ms here, so some 30 logins a second):
+ * One Argon2id hash at a time, each followed by a rest as long as it took
+ * (about 35 ms here, so some 15 logins a second under a flood):
  * it runs on libuv's thread pool, which node-sqlite3 shares, and on a small
  * machine every other core is the event loop's. Beyond the few waiting, 429.
  */
@@ -139,10 +140,15 @@ export class SessionsService
       );
     }
     const release = await permit;
+    const started = performance.now();
     try {
       return await work();
     } finally {
-      release();
+      // The permit rests as long as the hash took before the next one may
+      // start: a flood of logins keeps hashing to half of one core, and the
+      // other half (on a small machine, the event loop's) serves requests.
+      // A login with nobody waiting is not delayed.
+      setTimeout(release, performance.now() - started).unref();
     }
   }
 
