@@ -1,19 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 
-/** A port nobody listens on now (six people run tests on this machine). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string')
-    throw new Error('no port');
-  return address.port;
-}
+export { freePort } from '../../helpers/free-port';
 
 /** Root may not run PostgreSQL: the unprivileged user to run it as, when we are root. */
 export function unprivileged(): { uid: number; gid: number } | undefined {
