@@ -20,8 +20,6 @@ export interface Child {
 
 const running = new Set<Child>();
 
-export { freePort };
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function answers200(url: string): Promise<boolean> {
