@@ -94,7 +94,7 @@ export class AuthFailures {
       error instanceof AppError &&
       REFUSALS.has(error.code)
     ) {
-      const recorded = this.store.record(bucket(req), WINDOW_MS);
+      const recorded = this.store.record(bucket(req), this.limit, WINDOW_MS);
       // A shared store answers later; the 401 need not wait for it.
       if (recorded instanceof Promise) recorded.catch(() => undefined);
     }

@@ -109,9 +109,9 @@ describe('InMemoryRateLimitStore', () => {
 
   describe('failure counters', () => {
     it('count hits in a sliding window and say when one leaves', () => {
-      store.record('ip:a', 60_000);
+      store.record('ip:a', 2, 60_000);
       clock.advance(10_000);
-      store.record('ip:a', 60_000);
+      store.record('ip:a', 2, 60_000);
       expect(store.count('ip:a', 2, 60_000)).toEqual({
         count: 2,
         msUntilAllowed: 50_000,
@@ -124,7 +124,7 @@ describe('InMemoryRateLimitStore', () => {
 
     it(`remember at most ${MAX_COUNTED_KEYS} keys under a flood of distinct ones`, () => {
       for (let i = 0; i < MAX_COUNTED_KEYS + 1000; i++) {
-        store.record(`ip:${i}`, 60_000);
+        store.record(`ip:${i}`, 1, 60_000);
       }
       const failures = (store as unknown as { failures: SlidingWindow })
         .failures;

@@ -22,8 +22,12 @@ export interface FailureCounters {
     limit: number,
     windowMs: number,
   ): MaybePromise<WindowState>;
-  /** Records one hit of `key` now. */
-  record(key: string, windowMs: number): MaybePromise<void>;
+  /** Records one hit of `key` now; answers as `count` would right after it. */
+  record(
+    key: string,
+    limit: number,
+    windowMs: number,
+  ): MaybePromise<WindowState>;
 }
 
 /**
@@ -82,9 +86,9 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
     return this.failures.peek(key, limit, windowMs, this.clock.now());
   }
 
-  record(key: string, windowMs: number): void {
+  record(key: string, limit: number, windowMs: number): WindowState {
     this.longestFailureWindow = Math.max(this.longestFailureWindow, windowMs);
-    this.failures.hit(key, 1, windowMs, this.clock.now());
+    return this.failures.hit(key, limit, windowMs, this.clock.now());
   }
 
   forget(key: string): Promise<void> {

@@ -120,9 +120,14 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
     return this.state(shared);
   }
 
-  async record(key: string, windowMs: number): Promise<void> {
-    const shared = await this.run(key, windowMs, 0, 'hit');
-    if (!shared) this.local.record(key, windowMs);
+  async record(
+    key: string,
+    limit: number,
+    windowMs: number,
+  ): Promise<WindowState> {
+    const shared = await this.run(key, windowMs, limit, 'hit');
+    if (!shared) return this.local.record(key, limit, windowMs);
+    return this.state(shared);
   }
 
   async forget(key: string): Promise<void> {

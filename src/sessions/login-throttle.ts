@@ -114,13 +114,12 @@ export class LoginThrottle {
     let lockout: LockoutStart | null = null;
     try {
       if (outcome === 'failed') {
-        await this.store.record(key, this.windowMs);
-        const state = await this.store.count(key, this.max, this.windowMs);
+        const state = await this.store.record(key, this.max, this.windowMs);
         if (state.count === this.max) {
           lockout = { failures: this.max, windowSeconds: this.windowMs / 1000 };
         }
         if (this.ipMax > 0)
-          await this.store.record(ipBucket(ip), this.windowMs);
+          await this.store.record(ipBucket(ip), this.ipMax, this.windowMs);
       } else if (outcome === 'succeeded') {
         await this.store.forget(key);
       }

@@ -96,9 +96,9 @@ describe('RedisRateLimitStore', () => {
 
   it('shares failure counters, says when the oldest leaves, and forgets on request', async () => {
     const key = fresh();
-    await a.store.record(key, 60_000);
-    await b.store.record(key, 60_000);
-    await a.store.record(key, 60_000);
+    await a.store.record(key, 2, 60_000);
+    await b.store.record(key, 2, 60_000);
+    await a.store.record(key, 2, 60_000);
     const state = await b.store.count(key, 2, 60_000);
     expect(state.count).toBe(3);
     // The 2nd-newest must leave before fewer than 2 remain: nearly a minute.
@@ -155,7 +155,7 @@ describe('with Redis stalled (SIGSTOP)', () => {
       // A login's worth of calls, one after another.
       await a.store.count(key, 5, 60_000);
       await a.store.count(key, 5, 60_000);
-      await a.store.record(key, 60_000);
+      await a.store.record(key, 5, 60_000);
       await a.store.count(key, 5, 60_000);
       const hits = [];
       for (let i = 0; i < 5; i++)
