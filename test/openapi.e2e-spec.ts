@@ -1,4 +1,5 @@
 import { validate } from '@readme/openapi-parser';
+import { exportOpenApi } from '../scripts/export-openapi';
 import { RouteTable } from '../src/auth/route-table';
 import { templateOf } from '../src/openapi/openapi-document';
 import { createKey, login } from './helpers/auth';
@@ -34,6 +35,10 @@ describe('the OpenAPI document', () => {
     expect(document.openapi).toBe('3.1.0');
     const result = await validate(structuredClone(document) as never);
     expect(result.valid ? [] : result.errors).toEqual([]);
+  });
+
+  it('is exported the same without a running server (scripts/export-openapi.ts)', async () => {
+    expect(await exportOpenApi()).toEqual(document);
   });
 
   it('lists exactly the routes Express mounts, itself and /api/docs included', () => {
