@@ -1,4 +1,5 @@
 import { validate } from '@readme/openapi-parser';
+import Ajv2020 from 'ajv/dist/2020';
 import { exportOpenApi } from '../scripts/export-openapi';
 import { RouteTable } from '../src/auth/route-table';
 import { templateOf } from '../src/openapi/openapi-document';
@@ -141,6 +142,22 @@ describe('the OpenAPI document', () => {
       required: false,
       schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     });
+  });
+
+  it('writes dates so a validator without format support accepts them', () => {
+    // Such a validator passes every string to both `format` branches, so a
+    // oneOf of date and date-time would refuse every date.
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema(document, 'openapi');
+    const key = ajv.compile({
+      $ref: 'openapi#/components/schemas/CreateApiKeyDto',
+    });
+    expect(key({ title: 'CI', expires_at: '2031-01-02T03:04:05Z' })).toBe(true);
+    const audit = document.paths['/api/audit'].get.parameters.find(
+      (p: { name: string }) => p.name === 'since',
+    ).schema;
+    expect(ajv.validate(audit, '2031-01-02')).toBe(true);
+    expect(JSON.stringify(document)).not.toMatch(/"oneOf":\[\{"format"/);
   });
 
   it('names the error codes each route can answer', () => {

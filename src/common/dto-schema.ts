@@ -2,7 +2,7 @@ import type { SchemaObject } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
-import { IS_OPTIONAL, ValidationTypes } from 'class-validator';
+import { IS_ISO8601, IS_OPTIONAL, ValidationTypes } from 'class-validator';
 import { BOUNDED_LIST, type ListRule } from './bounded-list';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
@@ -20,6 +20,12 @@ const NULLABLE = 'x-opsgate-nullable';
 const CONVERTERS: ISchemaConverters = {
   noAngleBrackets: { pattern: '^[^<>]*$' },
   isRegExp: { format: 'regex' },
+  // The library writes oneOf [date, date-time]: a validator that does not
+  // check formats sees both branches match and refuses every date.
+  [IS_ISO8601]: {
+    type: 'string',
+    anyOf: [{ format: 'date' }, { format: 'date-time' }],
+  },
   [BOUNDED_LIST]: (meta: ValidationMetadata) => {
     const rule = meta.constraints[0] as ListRule;
     return {
