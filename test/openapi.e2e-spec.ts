@@ -39,7 +39,35 @@ describe('the OpenAPI document', () => {
   });
 
   it('is exported the same without a running server (scripts/export-openapi.ts)', async () => {
-    expect(await exportOpenApi()).toEqual(document);
+    const exported = await exportOpenApi();
+    expect(exported.servers).toEqual([
+      { url: '/', description: expect.any(String) },
+    ]);
+    expect({ ...exported, servers: document.servers }).toEqual(document);
+  });
+
+  it('gives generated clients a base URL: the origin they reached', async () => {
+    const served = async (app: TestApp, headers: Record<string, string>) =>
+      (await app.http().get('/api/openapi.json').set(headers).expect(200)).body
+        .servers;
+    expect(await served(t, { Host: 'ops.example.test:8443' })).toEqual([
+      { url: 'http://ops.example.test:8443', description: expect.any(String) },
+    ]);
+    const forwarded = {
+      Host: '10.0.0.5:3000',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'ops.example.test',
+    };
+    // Forwarded headers count only from a proxy TRUST_PROXY names.
+    expect((await served(t, forwarded))[0].url).toBe('http://10.0.0.5:3000');
+    const proxied = await createTestApp({ TRUST_PROXY: 'loopback' });
+    try {
+      expect((await served(proxied, forwarded))[0].url).toBe(
+        'https://ops.example.test',
+      );
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('lists exactly the routes Express mounts, itself and /api/docs included', () => {

@@ -1,12 +1,27 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
 import { ApiParam, ApiResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/policy.decorator';
 import { AppError } from '../common/app-error';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_PAGE } from './docs-assets';
 import { OpenApiDocument } from './openapi-document';
 
 const text = { schema: { type: 'string' } };
+
+/**
+ * The origin the client reached this server at (behind a proxy: what
+ * TRUST_PROXY lets X-Forwarded-Proto / -Host say), or undefined when the
+ * request names none (HTTP/1.0 without Host) or an unusable one.
+ */
+function originOf(req: Request): string | undefined {
+  if (!req.host) return undefined;
+  try {
+    const origin = new URL(`${req.protocol}://${req.host}`).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
 
 @Controller()
 export class DocsController {
@@ -17,10 +32,17 @@ export class DocsController {
   @ApiResponse({
     status: 200,
     description: 'This document (OpenAPI 3.1)',
-    schema: { type: 'object', required: ['openapi', 'paths'] },
+    schema: {
+      type: 'object',
+      properties: {
+        openapi: { type: 'string', enum: ['3.1.0'] },
+        paths: { type: 'object' },
+      },
+      required: ['openapi', 'paths'],
+    },
   })
-  document() {
-    return this.openApi.document();
+  document(@Req() req: Request) {
+    return this.openApi.servedAt(originOf(req));
   }
 
   @Get('docs')

@@ -46,6 +46,25 @@ export class OpenApiDocument {
     this.built ??= build(this.app, this.table.routes());
     return this.built;
   }
+
+  /**
+   * The document as served to a client that reached this server at
+   * `origin`. A generated client takes its base URL from `servers[0]`
+   * (hey-api, openapi-generator) and, in Node, needs an absolute one:
+   * fetch() there has no page to resolve `/` against, and a client that
+   * joins `/` and `/api/keys` asks for `//api/keys`. The origin of the
+   * request is the one address known to work for this client, behind a
+   * proxy too. Without one (the exported file) the document keeps `/`,
+   * which OpenAPI resolves against wherever the document was read from.
+   */
+  servedAt(origin: string | undefined): OpenAPIObject {
+    const document = this.document();
+    if (!origin) return document;
+    return {
+      ...document,
+      servers: [{ url: origin, description: 'This server, as you reached it' }],
+    };
+  }
 }
 
 function build(app: INestApplication, routes: RouteInfo[]): OpenAPIObject {
@@ -83,6 +102,12 @@ function build(app: INestApplication, routes: RouteInfo[]): OpenAPIObject {
     securitySchemes: SECURITY_SCHEMES,
   };
   document.security = ANY_CREDENTIAL;
+  document.servers = [
+    {
+      url: '/',
+      description: 'The server this document was read from',
+    },
+  ];
   delete document.tags;
   return document;
 }
