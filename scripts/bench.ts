@@ -20,7 +20,14 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fixture, prepare } from './bench/api';
+import { Fixture, prepare, publicHeaders } from './bench/api';
+import { Baseline, baselineArg, buildBaseline } from './bench/baseline';
+import {
+  compareBuilds,
+  compareFailures,
+  compareLines,
+  compareTargets,
+} from './bench/compare';
 import { bigEvents, eventsLines, queryPlans } from './bench/events';
 import {
   BenchConfig,
@@ -169,7 +176,7 @@ async function main(tempDir: string): Promise<void> {
     `inserted ${seeded.inserted} events (${seeded.main} in "${fixture.category}", ${seeded.other} in "${fixture.otherCategory}")`,
   );
   await checkFixture(server.port, fixture, seeded.main);
-  const bare = await startBareServer(tempDir);
+  const bare = await startBareServer(tempDir, await publicHeaders(server.port));
 
   const specs = rowSpecs(fixture);
   const rows: RowResult[] = [];
@@ -306,8 +313,52 @@ async function main(tempDir: string): Promise<void> {
   if (failures.length > 0) process.exitCode = 1;
 }
 
+/**
+ * `--baseline <commit>`: this build against another commit's, the same rows
+ * in the same interleaved rounds, with the bare floor beside them.
+ */
+async function compareMain(tempDir: string, baseline: Baseline): Promise<void> {
+  const config = loadBenchConfig();
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadavg();
+  const result = await compareBuilds(config, tempDir, baseline);
+  const list = compareTargets(result);
+  const failures = compareFailures(result);
+  const file = writeResults('bench-compare', {
+    mode: 'compare',
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    machine: machine(loadBefore),
+    config,
+    ...result,
+    targets: list,
+    failures,
+  });
+  const out = [
+    '',
+    `opsgate bench against a baseline build: ${config.connections} connections; per row ${config.warmupSec} s warm-up, then ${config.durationSec} s measured in ${config.rounds} interleaved rounds`,
+    '',
+    rowsTable(result.rows, result.specs),
+    '',
+    ...compareLines(result),
+    '',
+    targetsTable(list),
+    '',
+    failures.length > 0
+      ? `ROWS IN ERROR (exit status 1):\n  ${failures.join('\n  ')}`
+      : 'no row in error',
+    '',
+    `JSON: ${file}`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
 /** BENCH_MODE=instructions: the server's instructions per request, counted by callgrind. */
-async function instructionsMain(tempDir: string): Promise<void> {
+async function instructionsMain(
+  tempDir: string,
+  baseline: Baseline | null,
+): Promise<void> {
   const config = loadInstructionConfig();
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
@@ -315,6 +366,7 @@ async function instructionsMain(tempDir: string): Promise<void> {
     config,
     tempDir,
     join(RESULTS_DIR, `callgrind-${STAMP}`),
+    baseline,
   );
   const list = instructionTargets(run.rows, run.noise, JUDGED, run.specs);
   const results = {
@@ -387,10 +439,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+async function dispatch(): Promise<void> {
+  const rev = baselineArg();
+  const baseline = rev ? await buildBaseline(rev) : null;
+  if (benchMode() === 'instructions')
+    return instructionsMain(tempDir, baseline);
+  return baseline ? compareMain(tempDir, baseline) : main(tempDir);
+}
+
 Promise.resolve()
-  .then(() =>
-    benchMode() === 'instructions' ? instructionsMain(tempDir) : main(tempDir),
-  )
+  .then(dispatch)
   .catch((error: unknown) => {
     progress(
       `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

@@ -1,19 +1,21 @@
 /**
- * The ceiling row: a bare node:http server, run as its own process so its CPU
- * is measured like the app's, answering what GET /api/health/live answers
- * (same body, same headers as far as they matter). Any path gets the answer.
+ * The floor row: a bare node:http server, run as its own process so its CPU
+ * is measured like the app's, answering what GET /api/health/live answers:
+ * the same body and the same headers (BARE_HEADERS, read from the app's
+ * response), a fresh X-Request-Id each time. Any path gets the answer.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const BODY = JSON.stringify({ status: 'ok' });
-const LENGTH = String(Buffer.byteLength(BODY));
+const fixed = Object.entries(
+  JSON.parse(process.env.BARE_HEADERS ?? '{}') as Record<string, string>,
+).flat();
+fixed.push('Content-Length', String(Buffer.byteLength(BODY)));
 
 const server = createServer((_req, res) => {
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', LENGTH);
+  // One writeHead with a flat list: node:http's cheapest way to send headers.
+  res.writeHead(200, [...fixed, 'X-Request-Id', randomUUID()]);
   res.end(BODY);
 });
 

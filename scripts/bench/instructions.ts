@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type autocannon from 'autocannon';
-import { prepare } from './api';
+import { addKeys, prepare } from './api';
+import type { Baseline } from './baseline';
 import {
   CallgrindControl,
   Category,
@@ -23,7 +24,8 @@ import {
   median,
   sum,
 } from './load';
-import { startServer, stop } from './processes';
+import { KEYS, TWIN, pairedSpecs } from './compare';
+import { Child, startServer, stop } from './processes';
 import { checkFixture, inRounds, rowSpecs, warnUnexpected } from './rows';
 import { seedApiKeys } from './seed';
 
@@ -61,6 +63,16 @@ export interface Stat {
   roundsRatio: number[];
 }
 
+/** A row against its twin on the baseline build (`--baseline`). */
+export interface VersusBaseline {
+  /** Median over the twin's median, every thread. */
+  ratio: number;
+  /** Each round's window over the twin's in that round. */
+  roundsRatio: number[];
+  /** Target (rows.ts). */
+  maxRatio?: number;
+}
+
 export interface InstructionRow {
   id: string;
   label: string;
@@ -74,6 +86,7 @@ export interface InstructionRow {
   majorGcRounds: number[];
   statusCodes: Record<string, number>;
   unexpected: number;
+  vsBaseline?: VersusBaseline;
 }
 
 /** What an unchanged request measures as: row 1 twice in every round. */
@@ -100,11 +113,12 @@ export interface InstructionRun {
   serverEnv: Record<string, string>;
   rows: InstructionRow[];
   noise: Record<Measure, NoiseFloor>;
-  /** Rows 2-4 against row 1, the largest differences first. */
+  /** Rows 2-4 against row 1 and each row against its baseline twin, the largest differences first. */
   deltas: Record<string, FunctionDelta[]>;
   dumpsDir: string | null;
   /** The rows table the rows came from (their targets). */
   specs: RowSpec[];
+  baseline: Baseline | null;
 }
 
 interface Window {
@@ -184,55 +198,92 @@ function valgrindVersion(): string {
   }
 }
 
+/** A server under callgrind, driven through its own vgdb FIFOs, with its fixtures made. */
+async function startCounted(
+  tempDir: string,
+  config: InstructionConfig,
+  name: string,
+  root?: string,
+) {
+  const dir = join(tempDir, name);
+  mkdirSync(dir, { recursive: true });
+  const files = callgrindFiles(dir);
+  const dbPath = join(dir, 'opsgate.sqlite');
+  const server = await startServer(dbPath, tempDir, {
+    name,
+    root,
+    wrapper: callgrindCommand(files),
+    nodeArgs: config.nodeFlags,
+    env: SERVER_ENV,
+    timeoutMs: 300_000,
+  });
+  progress(
+    `${name}: pid ${server.pid} on port ${server.port}, ready in ${server.startupMs.toFixed(0)} ms`,
+  );
+  const fixture = await prepare(server.port);
+  await addKeys(server.port, fixture, KEYS);
+  await checkFixture(server.port, fixture);
+  return {
+    server,
+    fixture,
+    dbPath,
+    control: new CallgrindControl(server.pid, files, server.env),
+  };
+}
+
 /**
- * The server under callgrind on a fresh database with the normal fixtures;
- * interleaved warm-up passes with instrumentation off, then interleaved rounds
- * of `requests` requests per row, instrumentation on only during each window.
+ * The server under callgrind on a fresh database with the normal fixtures
+ * (and, with `--baseline`, the baseline build's beside it, its rows
+ * interleaved with this build's); interleaved warm-up passes with
+ * instrumentation off, then interleaved rounds of `requests` requests per
+ * row, instrumentation on only during each window.
  */
 export async function measureInstructions(
   config: InstructionConfig,
   tempDir: string,
   dumpsDir: string,
+  baseline: Baseline | null,
 ): Promise<InstructionRun> {
   const valgrind = valgrindVersion();
-  const files = callgrindFiles(tempDir);
-  const nodeArgs = config.nodeFlags;
+  if (baseline && config.extraKeys > 0) {
+    throw new Error('BENCH_IR_KEYS is not measured with --baseline');
+  }
   progress(
-    `starting the server under callgrind (${valgrind}; node ${nodeArgs.join(' ')}): 10-60 s`,
+    `starting the server under callgrind (${valgrind}; node ${config.nodeFlags.join(' ')}): 10-60 s`,
   );
-  const dbPath = join(tempDir, 'opsgate.sqlite');
-  const server = await startServer(dbPath, tempDir, {
-    name: 'server-callgrind',
-    wrapper: callgrindCommand(files),
-    nodeArgs,
-    env: SERVER_ENV,
-    timeoutMs: 300_000,
-  });
+  const servers: Child[] = [];
   try {
-    progress(
-      `server pid ${server.pid} on port ${server.port}, ready in ${server.startupMs.toFixed(0)} ms`,
-    );
-    const fixture = await prepare(server.port);
-    await checkFixture(server.port, fixture);
+    const [now, base] = await Promise.all([
+      startCounted(tempDir, config, 'server-callgrind'),
+      baseline
+        ? startCounted(tempDir, config, 'baseline-callgrind', baseline.root)
+        : null,
+    ]);
+    servers.push(now.server, ...(base ? [base.server] : []));
     if (config.extraKeys > 0) {
       progress(`adding ${config.extraKeys} API keys to the database`);
-      await seedApiKeys(dbPath, config.extraKeys);
+      await seedApiKeys(now.dbPath, config.extraKeys);
     }
-    const all = rowSpecs(fixture);
-    const base = all.filter(
-      (spec) => spec.id === '1' || config.rows.includes(spec.id),
-    );
+    const all = rowSpecs(now.fixture);
     const unknown = config.rows.filter((id) => !all.some((s) => s.id === id));
     if (unknown.length > 0) {
       throw new Error(`BENCH_IR_ROWS: no row ${unknown.join(', ')}`);
     }
+    const ids = all
+      .filter((spec) => spec.id === '1' || config.rows.includes(spec.id))
+      .map((spec) => spec.id);
+    const base1 = base
+      ? pairedSpecs(ids, now.fixture, base.fixture, { floor: false })
+      : all.filter((spec) => ids.includes(spec.id));
     const repeat: RowSpec = {
-      ...base[0],
+      ...base1[0],
       id: REPEAT_ID,
-      label: `${base[0].label}, again (A/A)`,
+      label: `${base1[0].label}, again (A/A)`,
       extra: true,
     };
-    const specs = [...base, repeat];
+    const specs = [...base1, repeat];
+    const counted = (spec: RowSpec) =>
+      base && spec.id.startsWith(TWIN) ? base : now;
     const load: LoadOptions = {
       connections: config.connections,
       timeoutSec: 120,
@@ -241,19 +292,22 @@ export async function measureInstructions(
       `warm-up, instrumentation off: ${config.warmupPasses} passes of ${config.warmupRequests} requests per row`,
     );
     await inRounds(
-      base,
+      base1,
       config.warmupPasses,
       `${config.warmupRequests} requests (warm-up)`,
-      (spec) => fire(spec, server, load, { requests: config.warmupRequests }),
+      (spec) =>
+        fire(spec, counted(spec).server, load, {
+          requests: config.warmupRequests,
+        }),
     );
 
-    const control = new CallgrindControl(server.pid, files, server.env);
     if (config.keepDumps) mkdirSync(dumpsDir, { recursive: true });
     const windows = await inRounds(
       specs,
       config.rounds,
       `${config.requests} requests`,
       async (spec, round): Promise<Window> => {
+        const { server, control } = counted(spec);
         let raw: autocannon.RawResult | undefined;
         const dump = await control.count(async () => {
           raw = await fire(spec, server, load, { requests: config.requests });
@@ -270,50 +324,90 @@ export async function measureInstructions(
         return { raw: raw!, dump };
       },
     );
-
-    const counts = (i: number, measure: Measure) =>
-      windows[i].map((w) => perRequest(w, w.dump[measure]));
-    const costs = specs.map((_, i) => functionCosts(windows[i]));
-    const rows = specs.map((spec, i): InstructionRow => {
-      const check = checkStatuses(
-        spec,
-        windows[i].map((w) => w.raw),
-      );
-      warnUnexpected(spec, check);
-      return {
-        id: spec.id,
-        label: spec.label,
-        extra: spec.extra ?? false,
-        requests: config.requests,
-        all: stat(counts(i, 'all'), counts(0, 'all')),
-        main: stat(counts(i, 'main'), counts(0, 'main')),
-        categories: categories(costs[i]),
-        majorGcRounds: windows[i]
-          .map((w, round) => (hasMajorGc(w.dump) ? round + 1 : 0))
-          .filter(Boolean),
-        ...check,
-      };
-    });
-    const repeatRow = rows[rows.length - 1];
-    return {
+    return summarize(specs, windows, all, {
       valgrind,
-      serverStartupMs: server.startupMs,
-      serverEnv: { ...SERVER_ENV },
-      rows,
-      noise: {
-        all: noiseFloor(repeatRow, 'all'),
-        main: noiseFloor(repeatRow, 'main'),
-      },
-      deltas: Object.fromEntries(
-        specs
-          .map((spec, i) => [spec.id, i] as const)
-          .filter(([id]) => ['2', '3', '4'].includes(id))
-          .map(([id, i]) => [id, deltas(costs[i], costs[0])]),
-      ),
+      serverStartupMs: now.server.startupMs,
       dumpsDir: config.keepDumps ? dumpsDir : null,
-      specs: all,
-    };
+      baseline,
+      requests: config.requests,
+    });
   } finally {
-    await stop(server, 60_000);
+    await Promise.all(servers.map((server) => stop(server, 60_000)));
   }
+}
+
+/** The rows, noise floor and deltas of the counted windows. */
+function summarize(
+  specs: RowSpec[],
+  windows: Window[][],
+  all: RowSpec[],
+  run: {
+    valgrind: string;
+    serverStartupMs: number;
+    dumpsDir: string | null;
+    baseline: Baseline | null;
+    requests: number;
+  },
+): InstructionRun {
+  const index = new Map(specs.map((spec, i) => [spec.id, i]));
+  const counts = (i: number, measure: Measure) =>
+    windows[i].map((w) => perRequest(w, w.dump[measure]));
+  const costs = specs.map((_, i) => functionCosts(windows[i]));
+  const rows = specs.map((spec, i): InstructionRow => {
+    const check = checkStatuses(
+      spec,
+      windows[i].map((w) => w.raw),
+    );
+    warnUnexpected(spec, check);
+    // A twin is compared with the baseline's row 1, a row of this build with this build's.
+    const row1 = index.get(spec.id.startsWith(TWIN) ? `${TWIN}1` : '1')!;
+    const twin = index.get(`${TWIN}${spec.id}`);
+    const vs =
+      twin === undefined
+        ? undefined
+        : stat(counts(i, 'all'), counts(twin, 'all'));
+    return {
+      id: spec.id,
+      label: spec.label,
+      extra: spec.extra ?? false,
+      requests: run.requests,
+      all: stat(counts(i, 'all'), counts(row1, 'all')),
+      main: stat(counts(i, 'main'), counts(row1, 'main')),
+      categories: categories(costs[i]),
+      majorGcRounds: windows[i]
+        .map((w, round) => (hasMajorGc(w.dump) ? round + 1 : 0))
+        .filter(Boolean),
+      ...check,
+      ...(vs && {
+        vsBaseline: {
+          ratio: vs.ratio,
+          roundsRatio: vs.roundsRatio,
+          maxRatio: spec.maxBaselineRatio,
+        },
+      }),
+    };
+  });
+  const repeatRow = rows[rows.length - 1];
+  const deltaPairs: [string, number, number][] = [];
+  for (const [id, i] of index) {
+    if (['2', '3', '4'].includes(id)) deltaPairs.push([id, i, index.get('1')!]);
+    const twin = index.get(`${TWIN}${id}`);
+    if (twin !== undefined) deltaPairs.push([`${id} vs baseline`, i, twin]);
+  }
+  return {
+    valgrind: run.valgrind,
+    serverStartupMs: run.serverStartupMs,
+    serverEnv: { ...SERVER_ENV },
+    rows,
+    noise: {
+      all: noiseFloor(repeatRow, 'all'),
+      main: noiseFloor(repeatRow, 'main'),
+    },
+    deltas: Object.fromEntries(
+      deltaPairs.map(([name, i, ref]) => [name, deltas(costs[i], costs[ref])]),
+    ),
+    dumpsDir: run.dumpsDir,
+    specs: all,
+    baseline: run.baseline,
+  };
 }

@@ -24,6 +24,8 @@ export interface RowSpec {
   maxCpuRatio?: number;
   /** Target: requests per second at least this share of the baseline's. */
   minRateRatio?: number;
+  /** Target with `--baseline`: CPU (or instructions) per request at most this many times the baseline build's. */
+  maxBaselineRatio?: number;
   /** Where the target comes from (an issue). */
   source?: string;
   /** Statuses that are not the expected one but not a failure either (the flood's 401s before it trips). */

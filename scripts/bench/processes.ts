@@ -42,6 +42,8 @@ interface SpawnOptions {
   readyPath: string;
   logDir: string;
   timeoutMs?: number;
+  /** The working directory (the repository root unless told: a baseline's tree). */
+  cwd?: string;
 }
 
 /** Spawns `<command> <args>` (node by default) and waits for `readyPath` to answer 200, timing it. */
@@ -50,7 +52,7 @@ async function spawnAndWait(options: SpawnOptions): Promise<Child> {
   const log = createWriteStream(logPath, { flags: 'a' });
   const started = performance.now();
   const child = spawn(options.command ?? process.execPath, options.args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,6 +104,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long start-up may take (default 60 s). */
   timeoutMs?: number;
+  /** The tree whose `dist/main.js` runs: this repository unless told (a baseline build). */
+  root?: string;
 }
 
 /** The built server (`node dist/main.js`) on a database file. */
@@ -134,11 +138,19 @@ export async function startServer(
     readyPath: '/api/health',
     logDir,
     timeoutMs: options.timeoutMs,
+    cwd: options.root,
   });
 }
 
-/** The ceiling: a bare node:http server answering what /api/health/live answers. */
-export async function startBareServer(logDir: string): Promise<Child> {
+/**
+ * The floor: a bare node:http server answering what /api/health/live
+ * answers, with `headers` (the app's own response headers, read from one
+ * response of it) and a fresh X-Request-Id each time.
+ */
+export async function startBareServer(
+  logDir: string,
+  headers: Record<string, string>,
+): Promise<Child> {
   const port = await freePort();
   return spawnAndWait({
     name: 'bare-http',
@@ -148,7 +160,12 @@ export async function startBareServer(logDir: string): Promise<Child> {
       'ts-node/register/transpile-only',
       join(__dirname, 'bare-server.ts'),
     ],
-    env: { ...BASE_ENV, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...BASE_ENV,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BARE_HEADERS: JSON.stringify(headers),
+    },
     port,
     readyPath: '/api/health/live',
     logDir,

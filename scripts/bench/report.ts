@@ -254,6 +254,7 @@ export function microLines(micro: MicroResult): string[] {
 const thousands = (value: number) => fixed(value / 1000, 1);
 
 export function instructionsTable(rows: InstructionRow[]): string {
+  const twins = rows.some((row) => row.vsBaseline);
   return table(
     [
       'row',
@@ -267,6 +268,7 @@ export function instructionsTable(rows: InstructionRow[]): string {
       'gc',
       'full GC',
       'rounds x row1 (all | main)',
+      ...(twins ? ['x baseline', 'rounds x baseline'] : []),
     ],
     rows.map((row) => [
       `${row.extra ? 'extra' : row.id.padStart(5)}  ${row.label}`,
@@ -280,6 +282,14 @@ export function instructionsTable(rows: InstructionRow[]): string {
       thousands(row.categories.gc),
       row.majorGcRounds.length ? `round ${row.majorGcRounds.join(',')}` : '-',
       `${row.all.roundsRatio.map((r) => fixed(r, 3)).join(' ')} | ${row.main.roundsRatio.map((r) => fixed(r, 3)).join(' ')}`,
+      ...(twins
+        ? [
+            row.vsBaseline ? fixed(row.vsBaseline.ratio, 3) : '',
+            row.vsBaseline
+              ? row.vsBaseline.roundsRatio.map((r) => fixed(r, 3)).join(' ')
+              : '',
+          ]
+        : []),
     ]),
   );
 }
@@ -293,7 +303,7 @@ export function noiseLines(noise: Record<Measure, NoiseFloor>): string[] {
 
 export function deltaLines(deltas: Record<string, FunctionDelta[]>): string[] {
   return Object.entries(deltas).flatMap(([id, list]) => [
-    `row ${id} - row 1, instructions/request by function (self cost, every thread; the largest ${list.length}):`,
+    `${id.endsWith(' vs baseline') ? `row ${id.replace(' vs baseline', '')} - the same row on the baseline` : `row ${id} - row 1`}, instructions/request by function (self cost, every thread; the largest ${list.length}):`,
     ...list.map(
       (d) =>
         `  ${(d.delta >= 0 ? '+' : '') + fixed(d.delta, 0)}`.padEnd(12) +
@@ -331,8 +341,20 @@ export function instructionTargets(
           : `margin ${fixed(margin * 100, 1)} points, noise floor ${fixed(floor * 100, 1)}`,
     };
   });
+  const versus = rows
+    .filter((row) => row.vsBaseline?.maxRatio !== undefined)
+    .map((row) => {
+      const { ratio, maxRatio } = row.vsBaseline!;
+      return {
+        name: `row ${row.id} instructions/req (all threads) <= ${maxRatio} x the baseline build`,
+        actual: `x ${fixed(ratio, 3)}`,
+        limit: `<= x ${maxRatio}`,
+        pass: ratio <= maxRatio!,
+        note: 'issue 26',
+      };
+    });
   const row1 = byId.get('1');
-  return row1 ? [publicRouteTarget(row1), ...guarded] : guarded;
+  return [...(row1 ? [publicRouteTarget(row1)] : []), ...guarded, ...versus];
 }
 
 /**
