@@ -124,8 +124,8 @@ describeOnSqlite('migrations', () => {
       const quiet = jest.spyOn(console, 'log').mockImplementation(() => {});
       await expect(
         t.dataSource.query(
-          `INSERT INTO sessions (id, token_hash, csrf_hash, user_id, created_at, last_seen_at)
-           VALUES ('orphan', 'a', 'b', 999999, 0, 0)`,
+          `INSERT INTO sessions (id, handle, token_hash, csrf_hash, user_id, created_at, last_seen_at)
+           VALUES ('orphan', 'orphan-handle', 'a', 'b', 999999, 0, 0)`,
         ),
       ).rejects.toThrow(/FOREIGN KEY/);
       quiet.mockRestore();

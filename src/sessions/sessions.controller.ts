@@ -21,9 +21,12 @@ import {
 } from '../common/schema';
 import { USER_SCHEMA } from '../users/user.view';
 import { LoginDto } from './login.dto';
+import {
+  clearSessionCookie,
+  setSessionCookie,
+  signInClientOf,
+} from './session-cookie';
 import { SessionsService } from './sessions.service';
-
-export const SESSION_COOKIE = 'session_id';
 
 const SESSION_SCHEMA = named('Session', () =>
   strict({
@@ -33,13 +36,6 @@ const SESSION_SCHEMA = named('Session', () =>
     user: USER_SCHEMA,
   }),
 );
-
-const cookieOptions = (req: Request) => ({
-  path: '/',
-  httpOnly: true,
-  sameSite: 'lax' as const,
-  secure: req.secure,
-});
 
 @Controller('sessions')
 export class SessionsController {
@@ -55,8 +51,8 @@ export class SessionsController {
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const result = await this.sessions.login(dto, audit);
-    res.cookie(SESSION_COOKIE, result.session_id, cookieOptions(req));
+    const result = await this.sessions.login(dto, audit, signInClientOf(req));
+    setSessionCookie(req, res, result.session_id);
     return result;
   }
 
@@ -72,6 +68,6 @@ export class SessionsController {
     @Audit() audit: AuditContext,
   ) {
     await this.sessions.logout(authOf(req), audit);
-    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    clearSessionCookie(req, res);
   }
 }

@@ -7,12 +7,19 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
+import type { AuditDetails } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit-log';
 import type { RequestAuth } from '../auth/request-auth';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { CredentialChanges } from '../common/credential-changes';
-import { csrfTokenFor, newId, newToken, sha256Hex } from '../common/secrets';
+import {
+  csrfTokenFor,
+  newId,
+  newToken,
+  randomString,
+  sha256Hex,
+} from '../common/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
@@ -22,7 +29,8 @@ import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
 import { LoginDto } from './login.dto';
 import { LockoutStart, LoginThrottle } from './login-throttle';
-import { Session } from './session.entity';
+import { Session, type Aal, type SignInMethod } from './session.entity';
+import type { SignInClient } from './session-cookie';
 import { SessionVerifier, accountDisabled } from './session.verifier';
 
 export interface LoginResult {
@@ -31,6 +39,18 @@ export interface LoginResult {
   expires_at: string;
   user: UserView;
 }
+
+/** How a session is being signed in: what startSession records with it. */
+export interface SignIn extends SignInClient {
+  method: SignInMethod;
+  aal: Aal;
+}
+
+/**
+ * A session's public id (SPEC §16): 22 characters, about 131 random bits of
+ * its own, so it reveals nothing of the secret and cannot be guessed.
+ */
+const newHandle = () => randomString(22);
 
 const SWEEP_MS = 60 * 60 * 1000;
 /**
@@ -70,7 +90,12 @@ export class SessionsService
     private readonly audit: AuditLog,
   ) {}
 
-  async login(dto: LoginDto, context: AuditContext): Promise<LoginResult> {
+  /** `client`: where the login comes from; none when no HTTP request carries it (the bench). */
+  async login(
+    dto: LoginDto,
+    context: AuditContext,
+    client: SignInClient = { ip: null, userAgent: null },
+  ): Promise<LoginResult> {
     const attempt = await this.throttle.begin(dto.username, context.ip ?? '');
     let user: User | null;
     try {
@@ -83,7 +108,13 @@ export class SessionsService
       attempt,
       user ? 'succeeded' : 'failed',
     );
-    if (user?.active) return this.open(user, context);
+    if (user?.active) {
+      return this.startSession(
+        user,
+        { method: 'password', aal: 1, ...client },
+        context,
+      );
+    }
     const refusal = user
       ? accountDisabled(user.username)
       : AppError.unauthorized(
@@ -242,18 +273,36 @@ export class SessionsService
     clearInterval(this.sweeper);
   }
 
-  /** Always a brand-new session: an ID sent along with the login is never reused. */
-  private async open(user: User, context: AuditContext): Promise<LoginResult> {
+  /**
+   * The one way a session begins, whatever signed the user in (password,
+   * single sign-on, second factor, passkey: SPEC §17, §18 "exactly like a
+   * password login"). The caller has checked `user` may sign in (active,
+   * credentials right). Returns the login's 201 body; the controller then
+   * sets the cookie with setSessionCookie (session-cookie.ts). Audited
+   * `session.login` with `details.method`. Always a brand-new session: an ID
+   * sent along with the sign-in is never reused.
+   */
+  async startSession(
+    user: User,
+    signIn: SignIn,
+    context: AuditContext,
+  ): Promise<LoginResult> {
     const now = this.clock.now();
     const token = newToken();
     const csrf = csrfTokenFor(token);
     const session = this.sessions.create({
       id: newId(),
+      handle: newHandle(),
       tokenHash: sha256Hex(token),
       csrfHash: sha256Hex(csrf),
       userId: user.id,
       createdAt: new Date(now),
       lastSeenAt: new Date(now),
+      ip: signIn.ip,
+      userAgent: signIn.userAgent,
+      method: signIn.method,
+      aal: signIn.aal,
+      steppedUpAt: signIn.aal === 2 ? new Date(now) : null,
     });
     await this.lock.transaction(async (manager) => {
       await manager.insert(Session, session);
@@ -262,6 +311,7 @@ export class SessionsService
         actor: user.username,
         targetType: 'user',
         targetId: user.username,
+        details: { method: signIn.method },
       });
     });
     const expiresAt = this.verifier.expiry({ session, lastSeen: now });
@@ -271,6 +321,37 @@ export class SessionsService
       expires_at: new Date(expiresAt).toISOString(),
       user: userView(user),
     };
+  }
+
+  /**
+   * Step-up (SPEC §18): the session completed a second factor now, so it has
+   * aal 2 until STEP_UP_WINDOW seconds from the returned instant. Audited
+   * `session.step_up` (details say how, never a code) in the same transaction;
+   * every instance reloads the session on its next request. The request that
+   * steps up is the session's newest activity, so it is written too (the
+   * reload drops unwritten activity).
+   */
+  async markSteppedUp(
+    auth: { sessionRecordId: string; username: string },
+    details: AuditDetails,
+    context: AuditContext,
+  ): Promise<Date> {
+    const now = new Date(this.clock.now());
+    await this.lock.transaction(async (manager) => {
+      await manager.update(
+        Session,
+        { id: auth.sessionRecordId },
+        { aal: 2, steppedUpAt: now, lastSeenAt: now },
+      );
+      await this.audit.record(manager, context, {
+        action: 'session.step_up',
+        targetType: 'user',
+        targetId: auth.username,
+        details,
+      });
+    });
+    this.changes.publish({ kind: 'session', id: auth.sessionRecordId });
+    return now;
   }
 
   private decoy(): Promise<string> {

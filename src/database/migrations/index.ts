@@ -3,6 +3,7 @@ import { GuardedResources1795705253982 } from './1795705253982-guarded-resources
 import { ListOrderIndexes1795707896427 } from './1795707896427-list-order-indexes';
 import { Roles1796160509307 } from './1796160509307-roles';
 import { AuditLog1796161692104 } from './1796161692104-audit-log';
+import { SessionDetails1796518758159 } from './1796518758159-session-details';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ListOrderIndexes1795707896427,
   Roles1796160509307,
   AuditLog1796161692104,
+  SessionDetails1796518758159,
 ];
