@@ -117,6 +117,15 @@ describe('the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('lists the credential places as alternatives, so a client sends one', () => {
+    // [{A: []}, {B: []}] is "A or B"; [{A: [], B: []}] would be "A and B".
+    expect(document.security).toEqual(
+      Object.keys(document.components.securitySchemes).map((name) => ({
+        [name]: [],
+      })),
+    );
+  });
+
   it('describes the credential places of SPEC §2 and the body api_key in words', () => {
     const schemes = Object.values(document.components.securitySchemes).map(
       (s: any) => `${s.in} ${s.name}`,

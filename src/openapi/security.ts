@@ -42,7 +42,12 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
   },
 };
 
-/** Any one of the places is enough; the first one present is used, and an invalid one is never skipped. */
+/**
+ * Any one of the places is enough; the first one present is used, and an
+ * invalid one is never skipped. Alternatives, one scheme per requirement
+ * object: a single object naming all five would tell clients to send every
+ * one at once, and a session id sent as X-API-Key too is refused as a key.
+ */
 export const ANY_CREDENTIAL = Object.keys(SECURITY_SCHEMES).map((name) => ({
   [name]: [],
 }));
@@ -54,5 +59,7 @@ export const DESCRIPTION = `Authentication and authorization for an operations p
 **Authorization**: \`x-required-privileges\` on an operation lists the privileges the caller needs, all of them (\`[]\`: any valid credential; \`admin\` implies every privilege). \`x-scope\` says which category / server-group scope the ScopeGuard checks: \`stored\` (the record named in the path) and/or \`body\` (the values the request would write).
 
 **Errors** are \`application/problem+json\` (RFC 9457, schema \`Problem\`); each operation lists the \`code\` values it can answer, per status. 401 answers carry \`WWW-Authenticate: ApiKey header="X-API-Key"\`; 429 answers carry \`Retry-After\`. A path that matches no route answers 404 \`not_found\`. Before any route is chosen, a malformed request answers 400 \`malformed_request\` and oversized headers 431 \`headers_too_large\`.
+
+**Generated clients**: \`servers\` names the origin this document was fetched from. Each operation's \`security\` lists the credential places as alternatives: configure exactly one credential. With openapi-fetch, as a default header: \`createClient({ baseUrl, headers: { 'X-API-Key': key } })\`. A client that fills every listed scheme from one \`auth\` value (hey-api) must be told which one, e.g. \`auth: (scheme) => scheme.name === 'X-API-Key' ? key : undefined\`, or a session id would go out as \`X-API-Key\` too, be looked up first, and be refused.
 
 **Rate limits**: a key with \`max_per_sec > 0\` gets \`RateLimit-Policy\` and \`RateLimit\` headers on every response and \`429 rate_limited\` beyond its allowance.`;
