@@ -142,6 +142,29 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('takes api_key in every JSON body, as a credential, and no other unknown property', () => {
+    const bodies = Object.values(document.paths as Record<string, any>)
+      .flatMap((item) => Object.values(item))
+      .map((op: any) => op.requestBody?.content['application/json'].schema)
+      .filter(Boolean)
+      .map((ref: { $ref: string }) => ref.$ref.split('/').pop()!);
+    expect(bodies.length).toBeGreaterThanOrEqual(20);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema(document, 'openapi');
+    for (const name of new Set(bodies)) {
+      const schema = document.components.schemas[name];
+      expect([name, schema.additionalProperties]).toEqual([name, false]);
+      expect(schema.required ?? []).not.toContain('api_key');
+      expect(schema.properties.api_key.description).toMatch(/credential/);
+    }
+    const category = ajv.compile({
+      $ref: 'openapi#/components/schemas/CreateCategoryDto',
+    });
+    const body = { id: 'deploys', title: 'Deploys' };
+    expect(category({ ...body, api_key: 'A'.repeat(24) })).toBe(true);
+    expect(category({ ...body, owner: 'someone' })).toBe(false);
+  });
+
   it('gives request bodies the constraints the server enforces', () => {
     const key = document.components.schemas.CreateApiKeyDto;
     expect(key).toMatchObject({

@@ -13,7 +13,12 @@ import { namedSchemas, Refusals } from '../common/schema';
 import { errorsOf, type RouteTraits } from './error-catalog';
 import { PROBLEM_SCHEMA, problemResponse } from './problem-schema';
 import { dtoArgs } from './route-args';
-import { ANY_CREDENTIAL, DESCRIPTION, SECURITY_SCHEMES } from './security';
+import {
+  ANY_CREDENTIAL,
+  BODY_API_KEY,
+  DESCRIPTION,
+  SECURITY_SCHEMES,
+} from './security';
 
 export const VERSION = '0.1.0';
 
@@ -135,7 +140,7 @@ function describe(
   }
   const { body, query } = dtoArgs(route);
   if (body) {
-    const schema = dtoSchema(body);
+    const schema = withBodyCredential(dtoSchema(body), body.name);
     components[body.name] = schema;
     operation.requestBody = {
       required: (schema.required?.length ?? 0) > 0,
@@ -184,6 +189,18 @@ function assertSuccessDocumented(operation: OperationObject, route: RouteInfo) {
       );
     }
   }
+}
+
+/** The body's schema with the optional `api_key` credential property. */
+function withBodyCredential(schema: SchemaObject, name: string): SchemaObject {
+  if (schema.properties?.api_key) {
+    // The server strips it before validation: such a field could never arrive.
+    throw new Error(`OpenAPI: ${name} has a field api_key, a credential place`);
+  }
+  return {
+    ...schema,
+    properties: { ...schema.properties, api_key: BODY_API_KEY },
+  };
 }
 
 function queryParameters(dto: new () => object): ParameterObject[] {

@@ -1,4 +1,5 @@
-import type { SecuritySchemeObject } from '@nestjs/swagger';
+import type { SchemaObject, SecuritySchemeObject } from '@nestjs/swagger';
+import { API_KEY_PATTERN } from '../auth/credentials';
 
 /**
  * The credential places of SPEC §2, in the order the server looks them up
@@ -63,3 +64,16 @@ export const DESCRIPTION = `Authentication and authorization for an operations p
 **Generated clients**: \`servers\` names the origin this document was fetched from. Each operation's \`security\` lists the credential places as alternatives: configure exactly one credential. With openapi-fetch, as a default header: \`createClient({ baseUrl, headers: { 'X-API-Key': key } })\`. A client that fills every listed scheme from one \`auth\` value (hey-api) must be told which one, e.g. \`auth: (scheme) => scheme.name === 'X-API-Key' ? key : undefined\`, or a session id would go out as \`X-API-Key\` too, be looked up first, and be refused.
 
 **Rate limits**: a key with \`max_per_sec > 0\` gets \`RateLimit-Policy\` and \`RateLimit\` headers on every response and \`429 rate_limited\` beyond its allowance.`;
+
+/**
+ * SPEC §2's fifth place, which OpenAPI has no security scheme for: an
+ * optional property of every JSON body. The server removes it before
+ * validation, so it never counts as unknown; every other unknown property
+ * still does (the body schemas keep additionalProperties: false).
+ */
+export const BODY_API_KEY: SchemaObject = {
+  type: 'string',
+  pattern: API_KEY_PATTERN.source,
+  description:
+    'A credential, not a field: an API key, used only when no X-API-Key, X-Session-ID, api_key or session_id query parameter comes first (SPEC §2, 5th place). Removed from the body before validation, never stored; ignored on public routes. Prefer the X-API-Key header.',
+};
