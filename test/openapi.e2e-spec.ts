@@ -91,6 +91,15 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('gives every operation a summary of its own', () => {
+    const summaries = Object.values(document.paths as Record<string, any>)
+      .flatMap((item) => Object.values(item))
+      .map((operation: any) => operation.summary as string);
+    expect(summaries.filter((s) => !s)).toEqual([]);
+    // Two alike (say two handlers named "list" off the REST shapes): declare one with @Summary.
+    expect(summaries.filter((s, i) => summaries.indexOf(s) !== i)).toEqual([]);
+  });
+
   it('carries the privileges and scope the guards read, from the same declarations', () => {
     const wrong: string[] = [];
     for (const route of t.app.get(RouteTable).routes()) {

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { RequirePrivileges } from '../auth/policy.decorator';
-import { Answers, page } from '../common/schema';
+import { Answers, page, Summary } from '../common/schema';
 import { parseInstant } from '../common/time';
 import type { Page } from '../common/validation';
 import { AuditEntry } from './audit-entry.entity';
@@ -33,6 +33,7 @@ export class AuditController {
   @Get()
   @RequirePrivileges('admin')
   @Answers(200, page(AUDIT_ENTRY_SCHEMA))
+  @Summary('Search the audit log')
   async list(@Query() query: AuditQuery): Promise<Page<AuditEntryView>> {
     const q = this.entries.createQueryBuilder('e');
     const exact = {

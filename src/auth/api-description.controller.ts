@@ -1,5 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { Answers, listOf, named, strict, text } from '../common/schema';
+import {
+  Answers,
+  listOf,
+  named,
+  strict,
+  Summary,
+  text,
+} from '../common/schema';
 import { Public } from './policy.decorator';
 import { RouteTable } from './route-table';
 
@@ -39,6 +46,7 @@ export class ApiDescriptionController {
   @Get()
   @Public()
   @Answers(200, ROUTES_SCHEMA)
+  @Summary('List every route and its policy')
   describe() {
     return {
       name: 'opsgate',

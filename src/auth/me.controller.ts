@@ -16,6 +16,7 @@ import {
   strict,
   text,
   instant,
+  Summary,
 } from '../common/schema';
 
 const ids = listOf(text());
@@ -95,6 +96,7 @@ export class MeController {
   @Get('me')
   @Authenticated()
   @Answers(200, CALLER_SCHEMA)
+  @Summary('Get the caller and its effective rights')
   me(@Req() req: Request): SerializedJson {
     const auth = authOf(req)!;
     const json = callerJson(auth.principal);

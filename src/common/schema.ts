@@ -1,4 +1,4 @@
-import { ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, type SchemaObject } from '@nestjs/swagger';
 import type { ReferenceObject } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { ErrorCode } from './app-error';
@@ -74,6 +74,12 @@ export const Answers = (status: number, schema?: Schema, description = '') =>
     description: description || (schema ? 'Success' : 'No content'),
     ...(schema && { schema: schema }),
   });
+
+/**
+ * An operation's one-line summary, where the one the document derives from
+ * the route's method and path (openapi/summaries.ts) would read badly.
+ */
+export const Summary = (summary: string) => ApiOperation({ summary });
 
 /**
  * Error codes a handler can answer besides those its policy, scope, body and

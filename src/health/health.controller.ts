@@ -2,7 +2,14 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/policy.decorator';
 import { AppError } from '../common/app-error';
-import { Answers, MayFail, named, strict, text } from '../common/schema';
+import {
+  Answers,
+  MayFail,
+  named,
+  strict,
+  Summary,
+  text,
+} from '../common/schema';
 import { REDIS } from '../redis/redis.module';
 import type { RedisLink } from '../redis/redis-link';
 
@@ -34,6 +41,7 @@ export class HealthController {
   @Get()
   @Public()
   @Answers(200, HEALTH_SCHEMA)
+  @Summary('Check readiness: the database, and Redis if configured')
   @MayFail('unavailable')
   async health() {
     const [database, redis] = await Promise.all([
@@ -57,6 +65,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @Answers(200, HEALTH_SCHEMA)
+  @Summary('Check liveness: the process answers')
   live() {
     return { status: 'ok' };
   }

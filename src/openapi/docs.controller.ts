@@ -3,6 +3,7 @@ import { ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/policy.decorator';
 import { AppError } from '../common/app-error';
+import { Summary } from '../common/schema';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_PAGE } from './docs-assets';
 import { OpenApiDocument } from './openapi-document';
 
@@ -29,6 +30,7 @@ export class DocsController {
 
   @Get('openapi.json')
   @Public()
+  @Summary('Get this OpenAPI document')
   @ApiResponse({
     status: 200,
     description: 'This document (OpenAPI 3.1)',
@@ -47,6 +49,7 @@ export class DocsController {
 
   @Get('docs')
   @Public()
+  @Summary('Open the interactive API reference')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', DOCS_CSP)
   @ApiResponse({
@@ -60,6 +63,7 @@ export class DocsController {
 
   @Get('docs/:asset')
   @Public()
+  @Summary('Get a file of the API reference')
   @ApiParam({ name: 'asset', enum: Object.keys(DOCS_ASSETS) })
   @ApiResponse({
     status: 200,

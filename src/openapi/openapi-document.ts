@@ -13,6 +13,7 @@ import { namedSchemas, Refusals } from '../common/schema';
 import { errorsOf, type RouteTraits } from './error-catalog';
 import { PROBLEM_SCHEMA, problemResponse } from './problem-schema';
 import { dtoArgs } from './route-args';
+import { summaryOf } from './summaries';
 import {
   ANY_CREDENTIAL,
   BODY_API_KEY,
@@ -126,6 +127,7 @@ function describe(
 ): void {
   const { policy, scope } = route;
   const isPublic = policy?.kind === 'public';
+  operation.summary ||= summaryOf(route);
   operation.security = isPublic ? [] : ANY_CREDENTIAL;
   if (!isPublic) {
     operation['x-required-privileges'] =

@@ -14,6 +14,7 @@ import { authOf } from '../auth/request-auth';
 import {
   Answers,
   MayFail,
+  Summary,
   instant,
   named,
   strict,
@@ -44,6 +45,7 @@ export class SessionsController {
   @Post()
   @Public()
   @Answers(201, SESSION_SCHEMA, 'Logged in; also sets the session_id cookie')
+  @Summary('Log in: open a session')
   @MayFail('login_failed', 'account_disabled', 'too_many_login_attempts')
   async login(
     @Body() dto: LoginDto,
@@ -60,6 +62,7 @@ export class SessionsController {
   @Authenticated()
   @HttpCode(204)
   @Answers(204)
+  @Summary('Log out: end the calling session')
   // An API key has no session to end.
   @MayFail('not_found')
   async logout(
