@@ -1,4 +1,13 @@
-/** The JSON API, called with the session cookie; X-CSRF-Token on every write (SPEC §4). */
+import createClient from 'openapi-fetch';
+import type { components, paths } from './generated/openapi';
+
+/**
+ * The JSON API, called with the session cookie and X-CSRF-Token on every
+ * write (SPEC §4). Paths, bodies and answers are typed by the server's own
+ * OpenAPI document (scripts/console-types.ts), so a renamed field fails
+ * `tsc -p console/tsconfig.json`.
+ */
+export type Schemas = components['schemas'];
 
 export interface FieldError {
   field: string;
@@ -10,6 +19,10 @@ export interface Problem {
   code: string;
   detail: string;
   errors?: FieldError[];
+  /** Seconds, from a 429's Retry-After. */
+  retryAfter?: number;
+  /** What a step_up_required answer accepts (§18). */
+  methods?: string[];
 }
 
 export class ApiError extends Error {
@@ -27,6 +40,7 @@ export interface Page<T> {
 // GET /api/me gives it back while the cookie session lives.
 let csrfToken: string | undefined;
 let sessionLost: (problem: Problem) => void = () => undefined;
+let stepUp: ((methods: string[]) => Promise<boolean>) | undefined;
 
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
@@ -37,28 +51,62 @@ export function onSessionLost(handler: (problem: Problem) => void): void {
   sessionLost = handler;
 }
 
+/** Asks for a second factor; true when the session stepped up (§18). */
+export function onStepUp(handler: (methods: string[]) => Promise<boolean>) {
+  stepUp = handler;
+}
+
+/**
+ * A refusal for want of a recent second factor asks for one and then sends
+ * the very same request again, so the person does not redo the act (§18).
+ */
+async function send(request: Request): Promise<Response> {
+  const again = request.clone();
+  const response = await fetch(request);
+  if (response.status !== 403 || !stepUp) return response;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as Partial<Problem> | undefined;
+  if (body?.code !== 'step_up_required') return response;
+  const methods = Array.isArray(body.methods) ? body.methods : [];
+  return (await stepUp(methods)) ? fetch(again) : response;
+}
+
+export const client = createClient<paths>({
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+  fetch: send,
+});
+
+client.use({
+  onRequest({ request }) {
+    if (request.method !== 'GET' && csrfToken) {
+      request.headers.set('X-CSRF-Token', csrfToken);
+    }
+    return request;
+  },
+});
+
 interface Options {
   /** Sign-in and the first GET /api/me handle their own 401. */
   own401?: boolean;
 }
 
-export async function api<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's body, or an ApiError carrying its problem+json. */
+export async function ok<T>(
+  pending: Promise<Answer<T>>,
   options: Options = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let res: Response;
+  let answer: Answer<T>;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    answer = await pending;
   } catch {
     throw new ApiError({
       status: 0,
@@ -66,16 +114,18 @@ export async function api<T>(
       detail: 'The server could not be reached.',
     });
   }
-  if (res.status === 204) return undefined as T;
-  const data: unknown = await res.json().catch(() => undefined);
-  if (res.ok) return data as T;
-  const problem = toProblem(res, data);
-  if (res.status === 401 && !options.own401) sessionLost(problem);
+  const { data, error, response } = answer;
+  if (response.ok) return data as T;
+  const problem = toProblem(response, error);
+  if (response.status === 401 && !options.own401) sessionLost(problem);
   throw new ApiError(problem);
 }
 
 function toProblem(res: Response, data: unknown): Problem {
-  const body = (data ?? {}) as Partial<Problem>;
+  const body = (typeof data === 'object' && data ? data : {}) as Partial<
+    Problem & { errors: unknown; methods: unknown }
+  >;
+  const retryAfter = Number(res.headers.get('Retry-After'));
   return {
     status: res.status,
     code: typeof body.code === 'string' ? body.code : 'unknown',
@@ -84,19 +134,14 @@ function toProblem(res: Response, data: unknown): Problem {
         ? body.detail
         : `The server answered ${res.status} ${res.statusText}.`,
     errors: Array.isArray(body.errors) ? body.errors : undefined,
+    retryAfter: retryAfter > 0 ? retryAfter : undefined,
+    methods: Array.isArray(body.methods) ? body.methods : undefined,
   };
 }
 
-export const query = (params: Record<string, string | number | undefined>) => {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(name, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-};
-
 /** Every item of a list, up to the API's largest page. */
-export async function listAll<T>(path: string): Promise<T[]> {
-  return (await api<Page<T>>('GET', `${path}?limit=1000`)).items;
+export async function listAll<T>(
+  pending: (query: { limit: number }) => Promise<Answer<Page<T>>>,
+): Promise<T[]> {
+  return (await ok(pending({ limit: 1000 }))).items;
 }

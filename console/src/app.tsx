@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, onSessionLost, setCsrfToken } from './api';
+import { ApiError, client, ok, onSessionLost, setCsrfToken } from './api';
 import { loadContext, type Ctx, type Me } from './context';
 import { Frame, ROUTES } from './frame';
 import { ApiKeysScreen } from './screens/api-keys';
@@ -13,7 +13,7 @@ import { Alert, Loading, messageOf } from './ui/alert';
 
 type State =
   | { kind: 'loading' }
-  | { kind: 'signed-out'; message?: string }
+  | { kind: 'signed-out'; message?: string; ended?: boolean }
   | { kind: 'signed-in'; ctx: Ctx };
 
 const routeOfHash = () => location.hash.replace(/^#\/?/, '');
@@ -54,8 +54,8 @@ export function App() {
   /** After sign-in or a reload: the cookie session's caller and its CSRF token. */
   const enter = async (first: boolean) => {
     try {
-      const me = await api<Me>('GET', '/api/me', undefined, { own401: true });
-      setCsrfToken(me.csrf_token);
+      const me: Me = await ok(client.GET('/api/me'), { own401: true });
+      setCsrfToken('csrf_token' in me ? me.csrf_token : undefined);
       setState({ kind: 'signed-in', ctx: await loadContext(me) });
     } catch (error) {
       const silent =
@@ -66,6 +66,7 @@ export function App() {
         setState({
           kind: 'signed-out',
           message: silent ? undefined : error.problem.detail,
+          ended: !silent && error.problem.code !== 'no_credentials',
         });
       } else {
         setFatal(messageOf(error));
@@ -76,14 +77,14 @@ export function App() {
   useEffect(() => {
     onSessionLost((problem) => {
       setCsrfToken(undefined);
-      setState({ kind: 'signed-out', message: problem.detail });
+      setState({ kind: 'signed-out', message: problem.detail, ended: true });
     });
     void enter(true);
   }, []);
 
   const signOut = async () => {
     try {
-      await api('DELETE', '/api/sessions/current');
+      await ok(client.DELETE('/api/sessions/current'));
     } catch {
       // Already gone: signed out either way.
     }
@@ -98,6 +99,7 @@ export function App() {
       <SignIn
         key={state.message ?? ''}
         message={state.message}
+        ended={state.ended}
         onSignedIn={() => void enter(false)}
       />
     );

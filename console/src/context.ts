@@ -1,22 +1,7 @@
-import { api, type Page } from './api';
+import { client, ok, type Schemas } from './api';
 
-export interface Me {
-  type: 'user' | 'api_key';
-  id: string;
-  name: string;
-  privileges: string[];
-  categories: string[];
-  groups: string[];
-  roles?: string[];
-  expires_at: string | null;
-  csrf_token?: string;
-}
-
-export interface PrivilegeInfo {
-  id: string;
-  title: string;
-  description: string;
-}
+export type Me = Schemas['Caller'];
+export type PrivilegeInfo = Schemas['Privilege'];
 
 /** What every screen knows: the caller, the privilege catalog, what the API offers. */
 export interface Ctx {
@@ -35,14 +20,10 @@ export const isAdmin = (ctx: Ctx) => can(ctx, 'admin');
 export const titleOf = (ctx: Ctx, id: string) =>
   ctx.catalog.find((p) => p.id === id)?.title ?? id;
 
-interface RouteInfo {
-  path: string;
-}
-
 export async function loadContext(me: Me): Promise<Ctx> {
   const [catalog, description] = await Promise.all([
-    api<Page<PrivilegeInfo>>('GET', '/api/privileges'),
-    api<{ routes: RouteInfo[] }>('GET', '/api'),
+    ok(client.GET('/api/privileges')),
+    ok(client.GET('/api')),
   ]);
   const mounted = new Set(description.routes.map((route) => route.path));
   return {

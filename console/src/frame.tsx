@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { can, isAdmin, type Ctx } from './context';
+import { Announcer } from './ui/announce';
 
 export interface Route {
   path: string;
@@ -77,7 +78,10 @@ export function Frame({ ctx, current, onSignOut, children }: Props) {
           ))}
         </ul>
       </nav>
-      <main class="content">{children}</main>
+      <main class="content">
+        <Announcer />
+        {children}
+      </main>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { listAll } from './api';
+import { client, listAll, type Schemas } from './api';
 import type { Ctx } from './context';
 import type { FieldSpec, Option, Values } from './ui/fields';
 
@@ -7,8 +7,13 @@ interface Titled {
   title: string;
 }
 
+/** The catalog's ids, as the API document enumerates them. */
+export type PrivilegeId = NonNullable<
+  Schemas['CreateApiKeyDto']['privileges']
+>[number];
+
 export interface Grants {
-  privileges: string[];
+  privileges: PrivilegeId[];
   categories: string[];
   groups: string[];
   roles?: string[];
@@ -28,18 +33,19 @@ export async function grantFields(
 ): Promise<FieldSpec[]> {
   const roles = withRoles && ctx.has.roles;
   const [categories, groups, roleList] = await Promise.all([
-    listAll<Titled>('/api/categories'),
-    listAll<Titled>('/api/groups'),
-    roles ? listAll<Titled>('/api/roles') : Promise.resolve([]),
+    listAll((query) => client.GET('/api/categories', { params: { query } })),
+    listAll((query) => client.GET('/api/groups', { params: { query } })),
+    roles
+      ? listAll((query) => client.GET('/api/roles', { params: { query } }))
+      : Promise.resolve([]),
   ]);
   const everyone = 'None ticked: no restriction.';
   const fields: FieldSpec[] = [
     {
-      kind: 'checks',
+      kind: 'privileges',
       name: 'privileges',
       label: 'Privileges',
-      options: ctx.catalog.map((p) => ({ value: p.id, label: p.title })),
-      empty: '',
+      catalog: ctx.catalog,
     },
     {
       kind: 'checks',
@@ -70,7 +76,9 @@ export async function grantFields(
   return fields;
 }
 
-export const grantValues = (record?: Partial<Grants>): Values => ({
+export const grantValues = (
+  record?: Partial<Record<keyof Grants, string[]>>,
+): Values => ({
   privileges: record?.privileges ?? [],
   categories: record?.categories ?? [],
   groups: record?.groups ?? [],
@@ -78,11 +86,12 @@ export const grantValues = (record?: Partial<Grants>): Values => ({
 });
 
 /** The grant fields of a request body; `roles` only where the server knows them. */
-export function grantBody(ctx: Ctx, values: Values, withRoles = true) {
+export function grantBody(ctx: Ctx, values: Values, withRoles = true): Grants {
+  const list = (name: keyof Grants) => values[name] as string[];
   return {
-    privileges: values.privileges,
-    categories: values.categories,
-    groups: values.groups,
-    ...(withRoles && ctx.has.roles && { roles: values.roles }),
+    privileges: values.privileges as PrivilegeId[],
+    categories: list('categories'),
+    groups: list('groups'),
+    ...(withRoles && ctx.has.roles && { roles: list('roles') }),
   };
 }

@@ -1,28 +1,52 @@
 import { useState } from 'preact/hooks';
-import { api } from './api';
+import { ApiError, client, ok } from './api';
 import { Alert, messageOf } from './ui/alert';
 import { Field } from './ui/fields';
 
+/** "Try again in 45 seconds (at 14:05:31)." from a 429's Retry-After (SPEC §21). */
+export function retryText(seconds: number, now = Date.now()): string {
+  const at = new Date(now + seconds * 1000).toLocaleTimeString();
+  const wait =
+    seconds < 120
+      ? `${seconds} second${seconds === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minutes`;
+  return `Try again in ${wait} (at ${at}).`;
+}
+
+export const refusalOf = (error: unknown): string => {
+  if (error instanceof ApiError && error.problem.retryAfter) {
+    return `${error.problem.detail} ${retryText(error.problem.retryAfter)}`;
+  }
+  return messageOf(error);
+};
+
+interface Props {
+  /** Why the person is here again: the API's detail of the 401. */
+  message?: string;
+  /** The session ended while in use (SPEC §21). */
+  ended?: boolean;
+  onSignedIn: () => void;
+}
+
 /** Sign-in; a refused login (or a lost session) shows the API's detail as an alert. */
-export function SignIn(props: { message?: string; onSignedIn: () => void }) {
+export function SignIn(props: Props) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [alert, setAlert] = useState(props.message);
+  const [ended, setEnded] = useState(props.ended);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setAlert(undefined);
+    setEnded(false);
     try {
-      await api(
-        'POST',
-        '/api/sessions',
-        { username, password },
-        { own401: true },
-      );
+      await ok(client.POST('/api/sessions', { body: { username, password } }), {
+        own401: true,
+      });
       props.onSignedIn();
     } catch (error) {
-      setAlert(messageOf(error));
+      setAlert(refusalOf(error));
       setBusy(false);
     }
   };
@@ -33,7 +57,14 @@ export function SignIn(props: { message?: string; onSignedIn: () => void }) {
           <span class="logo" aria-hidden="true" /> opsgate
         </h1>
         <p class="hint">Sign in to manage API keys, users and access.</p>
-        <Alert message={alert} />
+        {ended ? (
+          <div class="alert" role="alert">
+            <p>Your session ended. Sign in again.</p>
+            {alert && <p class="hint">{alert}</p>}
+          </div>
+        ) : (
+          <Alert message={alert} />
+        )}
         <Field
           spec={{
             kind: 'text',

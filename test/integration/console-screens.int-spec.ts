@@ -66,6 +66,11 @@ describe('the console screens in a browser', () => {
     await button('Save').click();
     await alice.getByRole('cell', { name: 'Alice Smith' }).waitFor();
     await alice.getByRole('button', { name: 'Disable' }).click();
+    // SPEC §21: Disable asks first.
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: 'Disable' })
+      .click();
     await alice.getByRole('cell', { name: 'Disabled' }).waitFor();
     await alice.getByRole('button', { name: 'Enable' }).click();
     await alice.getByRole('cell', { name: 'Active' }).waitFor();
@@ -114,14 +119,21 @@ describe('the console screens in a browser', () => {
       .getByRole('checkbox', { name: 'Deployers' })
       .check();
     await button('Create Key').click();
+    // SPEC §21: Done before Copy asks first.
     await button('Done').click();
+    await page
+      .getByRole('alertdialog', { name: 'Close without copying?' })
+      .getByRole('button', { name: 'Close' })
+      .click();
     await row(/with role/).waitFor();
 
     await nav(page, 'Audit Log').click();
     await page.getByRole('heading', { name: 'Audit Log' }).waitFor();
     await page.getByRole('cell', { name: 'role.create' }).waitFor();
-    await textbox('Action').fill('api_key.create');
-    await button('Filter').click();
+    // SPEC §21: Action is a combobox of known actions, applied when chosen.
+    await page
+      .getByRole('combobox', { name: 'Action' })
+      .selectOption('api_key.create');
     await page.getByRole('cell', { name: 'role.create' }).waitFor({
       state: 'detached',
     });

@@ -250,8 +250,9 @@ describe('the console in a browser', () => {
     await page.locator('[aria-invalid="true"]').first().waitFor();
     expect(await title.getAttribute('aria-invalid')).toBe('true');
     const describedBy = await title.getAttribute('aria-describedby');
+    // SPEC §21: the message begins with the field's label, not its wire name.
     expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(
-      /title must not contain < or >/,
+      /^Title must not contain < or >/,
     );
     await screenshot(page, '07-validation');
     // The date is checked after the fields' own rules: a second answer.
@@ -275,6 +276,11 @@ describe('the console in a browser', () => {
     await keyRow.getByRole('cell', { name: 'Unlimited' }).waitFor();
 
     await keyRow.getByRole('button', { name: 'Disable' }).click();
+    // SPEC §21: Disable asks first.
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: 'Disable' })
+      .click();
     await keyRow.getByRole('cell', { name: 'Disabled' }).waitFor();
     expect((await asKey(key)).body.code).toBe('api_key_disabled');
     await keyRow.getByRole('button', { name: 'Enable' }).click();
@@ -290,6 +296,8 @@ describe('the console in a browser', () => {
     await button('Rotate Key').click();
     const rotated = await textbox('New API Key').inputValue();
     expect(rotated).not.toBe(key);
+    // SPEC §21: Done before Copy asks first.
+    await button('Copy').click();
     await button('Done').click();
     expect((await asKey(key)).status).toBe(401);
     expect((await asKey(rotated)).status).toBe(200);

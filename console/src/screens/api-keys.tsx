@@ -1,21 +1,15 @@
-import { api } from '../api';
+import { client, ok, type Schemas } from '../api';
 import { can, isAdmin, titleOf, type Ctx } from '../context';
 import { formatDate, localMidnightIso, timeAgo, toDateInput } from '../format';
-import { grantBody, grantFields, grantValues, type Grants } from '../grants';
+import { grantBody, grantFields, grantValues } from '../grants';
+import { said } from '../ui/announce';
 import { CrudScreen, type CrudSpec, type Helpers } from '../ui/crud-screen';
 import type { Values } from '../ui/fields';
 import { FormDialog } from '../ui/form-dialog';
 
-export interface ApiKey extends Grants {
-  id: string;
-  title: string;
-  description: string;
-  mask: string;
-  active: boolean;
-  max_per_sec: number;
-  expires_at: string | null;
-  last_used_at: string | null;
-}
+export type ApiKey = Schemas['ApiKey'];
+
+const DAY = 86_400_000;
 
 /** "Disabled" wins over "Expired" (SPEC §10). */
 export function keyStatus(key: ApiKey, now = Date.now()): string {
@@ -24,6 +18,12 @@ export function keyStatus(key: ApiKey, now = Date.now()): string {
   return 'Active';
 }
 
+/** A live key that stops working within 7 days (SPEC §21). */
+export const expiresSoon = (key: ApiKey, now = Date.now()) =>
+  keyStatus(key, now) === 'Active' &&
+  key.expires_at !== null &&
+  Date.parse(key.expires_at) - now <= 7 * DAY;
+
 export function privilegeSummary(ctx: Ctx, ids: string[]): string {
   if (ids.length === 0) return 'None';
   const titles = ids.map((id) => titleOf(ctx, id));
@@ -31,6 +31,8 @@ export function privilegeSummary(ctx: Ctx, ids: string[]): string {
     ? titles.join(', ')
     : `${titles.slice(0, 2).join(', ')} and ${titles.length - 2} more`;
 }
+
+const path = (key: ApiKey) => ({ params: { path: { id: key.id } } });
 
 function rotate(key: ApiKey, { show, showSecret }: Helpers) {
   show(
@@ -50,12 +52,13 @@ function rotate(key: ApiKey, { show, showSecret }: Helpers) {
       submitLabel="Rotate Key"
       onClose={() => show(null)}
       onSubmit={async (values) => {
-        const result = await api<{ key: string }>(
-          'POST',
-          `/api/keys/${encodeURIComponent(key.id)}/rotate`,
-          { grace_seconds: Number(values.grace_seconds || 0) },
+        const result = await ok(
+          client.POST('/api/keys/{id}/rotate', {
+            ...path(key),
+            body: { grace_seconds: Number(values.grace_seconds || 0) },
+          }),
         );
-        showSecret(result.key);
+        showSecret(result.key, said('API key', key.title, 'rotated'));
       }}
     />,
   );
@@ -66,15 +69,25 @@ function keyBody(ctx: Ctx, values: Values, key?: ApiKey) {
   const date = values.expires_at as string;
   const dateChanged = !key || date !== toDateInput(key.expires_at);
   return {
-    title: values.title,
-    description: values.description,
+    title: values.title as string,
+    description: values.description as string,
     ...grantBody(ctx, values),
     max_per_sec: Number(values.max_per_sec || 0),
     ...(dateChanged && {
       expires_at: date ? localMidnightIso(date) : null,
     }),
-    active: values.active,
+    active: values.active as boolean,
   };
+}
+
+function expiresCell(key: ApiKey) {
+  if (!key.expires_at) return 'Never';
+  return (
+    <>
+      {formatDate(key.expires_at)}
+      {expiresSoon(key) && <span class="badge expired">Expires soon</span>}
+    </>
+  );
 }
 
 export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
@@ -82,40 +95,49 @@ export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
   const spec: CrudSpec<ApiKey> = {
     heading: 'API Keys',
     noun: 'API Key',
-    path: '/api/keys',
+    spoken: 'API key',
     idOf: (key) => key.id,
     nameOf: (key) => key.title,
     addLabel: 'Add API Key…',
     createLabel: 'Create Key',
     can: { create: admin, edit: admin, delete: admin },
-    toggle: 'active',
     empty: 'No API keys yet. Add one to let an application call the API.',
     columns: [
-      { label: 'Title', cell: (key) => key.title },
-      { label: 'Key', cell: (key) => <code>{key.mask}</code> },
+      { label: 'Title', cell: (key) => key.title, value: (key) => key.title },
+      {
+        label: 'Key',
+        cell: (key) => <code>{key.mask}</code>,
+        value: (key) => key.mask,
+      },
       {
         label: 'Status',
         cell: (key) => {
           const status = keyStatus(key);
           return <span class={`badge ${status.toLowerCase()}`}>{status}</span>;
         },
+        value: keyStatus,
       },
       {
         label: 'Privileges',
         cell: (key) => privilegeSummary(ctx, key.privileges),
+        value: (key) => privilegeSummary(ctx, key.privileges),
       },
       {
         label: 'Rate Limit',
         cell: (key) =>
           key.max_per_sec === 0 ? 'Unlimited' : `${key.max_per_sec}/s`,
+        value: (key) => key.max_per_sec || Infinity,
       },
       {
         label: 'Expires',
-        cell: (key) => (key.expires_at ? formatDate(key.expires_at) : 'Never'),
+        cell: expiresCell,
+        value: (key) =>
+          key.expires_at ? Date.parse(key.expires_at) : Infinity,
       },
       {
         label: 'Last Used',
         cell: (key) => (key.last_used_at ? timeAgo(key.last_used_at) : 'Never'),
+        value: (key) => (key.last_used_at ? Date.parse(key.last_used_at) : 0),
       },
     ],
     form: async (key) => ({
@@ -148,7 +170,23 @@ export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
         active: key?.active ?? true,
       },
     }),
-    body: (values, key) => keyBody(ctx, values, key),
+    list: (query) => ok(client.GET('/api/keys', { params: { query } })),
+    save: (values, key) =>
+      key
+        ? ok(
+            client.PATCH('/api/keys/{id}', {
+              ...path(key),
+              body: keyBody(ctx, values, key),
+            }),
+          )
+        : ok(client.POST('/api/keys', { body: keyBody(ctx, values) })),
+    remove: (key) => ok(client.DELETE('/api/keys/{id}', path(key))),
+    toggle: {
+      on: (key) => key.active,
+      set: (key, active) =>
+        ok(client.PATCH('/api/keys/{id}', { ...path(key), body: { active } })),
+      effect: 'Requests with it are refused from the next one on.',
+    },
     extraActions: (key, helpers) =>
       can(ctx, 'admin') && (
         <button type="button" onClick={() => rotate(key, helpers)}>

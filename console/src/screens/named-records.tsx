@@ -1,40 +1,94 @@
+import { client, ok, type Page, type Schemas } from '../api';
 import { can, type Ctx } from '../context';
 import { CrudScreen, type CrudSpec } from '../ui/crud-screen';
-import type { FieldSpec } from '../ui/fields';
+import type { FieldSpec, Values } from '../ui/fields';
+import type { ListQuery } from '../ui/list-view';
 
-interface NamedRecord {
-  id: string;
-  title: string;
-  description: string;
-  hostname_match?: string;
+type NamedRecord = Schemas['Category'] & { hostname_match?: string };
+
+/** The typed calls of one kind: the paths differ, the shapes do not. */
+interface Calls {
+  list: (query: ListQuery) => Promise<Page<NamedRecord>>;
+  create: (values: Values) => Promise<NamedRecord>;
+  update: (id: string, values: Values) => Promise<NamedRecord>;
+  remove: (id: string) => Promise<unknown>;
 }
 
 interface Kind {
   heading: string;
   noun: string;
-  path: string;
+  spoken: string;
   /** The privilege suffix: create_categories, edit_groups… */
   resource: string;
   extra?: FieldSpec;
+  calls: Calls;
 }
+
+const text = (values: Values, name: string) => values[name] as string;
+const common = (values: Values) => ({
+  title: text(values, 'title'),
+  description: text(values, 'description'),
+});
+const at = (id: string) => ({ params: { path: { id } } });
 
 const KINDS: Record<'categories' | 'groups', Kind> = {
   categories: {
     heading: 'Categories',
     noun: 'Category',
-    path: '/api/categories',
+    spoken: 'Category',
     resource: 'categories',
+    calls: {
+      list: (query) => ok(client.GET('/api/categories', { params: { query } })),
+      create: (values) =>
+        ok(
+          client.POST('/api/categories', {
+            body: { id: text(values, 'id'), ...common(values) },
+          }),
+        ),
+      update: (id, values) =>
+        ok(
+          client.PATCH('/api/categories/{id}', {
+            ...at(id),
+            body: common(values),
+          }),
+        ),
+      remove: (id) => ok(client.DELETE('/api/categories/{id}', at(id))),
+    },
   },
   groups: {
     heading: 'Server Groups',
     noun: 'Server Group',
-    path: '/api/groups',
+    spoken: 'Server group',
     resource: 'groups',
     extra: {
       kind: 'text',
       name: 'hostname_match',
       label: 'Hostname Match',
       hint: 'A regular expression matching the hostnames of its servers.',
+    },
+    calls: {
+      list: (query) => ok(client.GET('/api/groups', { params: { query } })),
+      create: (values) =>
+        ok(
+          client.POST('/api/groups', {
+            body: {
+              id: text(values, 'id'),
+              ...common(values),
+              hostname_match: text(values, 'hostname_match'),
+            },
+          }),
+        ),
+      update: (id, values) =>
+        ok(
+          client.PATCH('/api/groups/{id}', {
+            ...at(id),
+            body: {
+              ...common(values),
+              hostname_match: text(values, 'hostname_match'),
+            },
+          }),
+        ),
+      remove: (id) => ok(client.DELETE('/api/groups/{id}', at(id))),
     },
   },
 };
@@ -46,11 +100,11 @@ export function NamedRecordsScreen(props: {
 }) {
   const { ctx } = props;
   const kind = KINDS[props.kind];
-  const extra = kind.extra?.name;
+  const { calls } = kind;
   const spec: CrudSpec<NamedRecord> = {
     heading: kind.heading,
     noun: kind.noun,
-    path: kind.path,
+    spoken: kind.spoken,
     idOf: (record) => record.id,
     nameOf: (record) => record.title,
     addLabel: `Add ${kind.noun}…`,
@@ -62,17 +116,26 @@ export function NamedRecordsScreen(props: {
     },
     empty: `No ${kind.heading.toLowerCase()} yet.`,
     columns: [
-      { label: 'ID', cell: (record) => <code>{record.id}</code> },
-      { label: 'Title', cell: (record) => record.title },
-      ...(extra
+      {
+        label: 'ID',
+        cell: (record) => <code>{record.id}</code>,
+        value: (record) => record.id,
+      },
+      { label: 'Title', cell: (r) => r.title, value: (r) => r.title },
+      ...(kind.extra
         ? [
             {
               label: 'Hostname Match',
-              cell: (r: NamedRecord) => r[extra as 'hostname_match'] ?? '',
+              cell: (r: NamedRecord) => r.hostname_match ?? '',
+              value: (r: NamedRecord) => r.hostname_match ?? '',
             },
           ]
         : []),
-      { label: 'Description', cell: (record) => record.description },
+      {
+        label: 'Description',
+        cell: (r) => r.description,
+        value: (r) => r.description,
+      },
     ],
     form: (record) =>
       Promise.resolve({
@@ -96,15 +159,13 @@ export function NamedRecordsScreen(props: {
           id: record?.id ?? '',
           title: record?.title ?? '',
           description: record?.description ?? '',
-          ...(extra && { [extra]: record?.hostname_match ?? '' }),
+          hostname_match: record?.hostname_match ?? '',
         },
       }),
-    body: (values, record) => ({
-      ...(!record && { id: values.id }),
-      title: values.title,
-      description: values.description,
-      ...(extra && { [extra]: values[extra] }),
-    }),
+    list: calls.list,
+    save: (values, record) =>
+      record ? calls.update(record.id, values) : calls.create(values),
+    remove: (record) => calls.remove(record.id),
   };
   return <CrudScreen key={props.kind} spec={spec} />;
 }

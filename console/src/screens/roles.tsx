@@ -1,21 +1,28 @@
+import { client, ok, type Schemas } from '../api';
 import { can, type Ctx } from '../context';
-import { grantBody, grantFields, grantValues, type Grants } from '../grants';
+import { grantBody, grantFields, grantValues } from '../grants';
 import { CrudScreen, type CrudSpec } from '../ui/crud-screen';
+import type { Values } from '../ui/fields';
 import { privilegeSummary } from './api-keys';
 
-interface Role extends Grants {
-  id: string;
-  title: string;
-  description: string;
-  enabled: boolean;
-}
+type Role = Schemas['Role'];
+
+const path = (role: Role) => ({ params: { path: { id: role.id } } });
+
+const roleBody = (ctx: Ctx, values: Values) => ({
+  title: values.title as string,
+  description: values.description as string,
+  ...grantBody(ctx, values, false),
+  enabled: values.enabled as boolean,
+});
 
 /** Roles (SPEC §12): bundles of privileges and scope given to users and keys. */
 export function RolesScreen({ ctx }: { ctx: Ctx }) {
+  const status = (role: Role) => (role.enabled ? 'Enabled' : 'Disabled');
   const spec: CrudSpec<Role> = {
     heading: 'Roles',
     noun: 'Role',
-    path: '/api/roles',
+    spoken: 'Role',
     idOf: (role) => role.id,
     nameOf: (role) => role.title,
     addLabel: 'Add Role…',
@@ -25,21 +32,31 @@ export function RolesScreen({ ctx }: { ctx: Ctx }) {
       edit: can(ctx, 'edit_roles'),
       delete: can(ctx, 'delete_roles'),
     },
-    toggle: 'enabled',
     empty: 'No roles yet.',
     columns: [
-      { label: 'ID', cell: (role) => <code>{role.id}</code> },
-      { label: 'Title', cell: (role) => role.title },
+      {
+        label: 'ID',
+        cell: (role) => <code>{role.id}</code>,
+        value: (role) => role.id,
+      },
+      {
+        label: 'Title',
+        cell: (role) => role.title,
+        value: (role) => role.title,
+      },
       {
         label: 'Status',
-        cell: (role) => {
-          const status = role.enabled ? 'Enabled' : 'Disabled';
-          return <span class={`badge ${status.toLowerCase()}`}>{status}</span>;
-        },
+        cell: (role) => (
+          <span class={`badge ${status(role).toLowerCase()}`}>
+            {status(role)}
+          </span>
+        ),
+        value: status,
       },
       {
         label: 'Privileges',
         cell: (role) => privilegeSummary(ctx, role.privileges),
+        value: (role) => privilegeSummary(ctx, role.privileges),
       },
     ],
     form: async (role) => ({
@@ -68,13 +85,29 @@ export function RolesScreen({ ctx }: { ctx: Ctx }) {
         enabled: role?.enabled ?? true,
       },
     }),
-    body: (values, role) => ({
-      ...(!role && { id: values.id }),
-      title: values.title,
-      description: values.description,
-      ...grantBody(ctx, values, false),
-      enabled: values.enabled,
-    }),
+    list: (query) => ok(client.GET('/api/roles', { params: { query } })),
+    save: (values, role) =>
+      role
+        ? ok(
+            client.PATCH('/api/roles/{id}', {
+              ...path(role),
+              body: roleBody(ctx, values),
+            }),
+          )
+        : ok(
+            client.POST('/api/roles', {
+              body: { id: values.id as string, ...roleBody(ctx, values) },
+            }),
+          ),
+    remove: (role) => ok(client.DELETE('/api/roles/{id}', path(role))),
+    toggle: {
+      on: (role) => role.enabled,
+      set: (role, enabled) =>
+        ok(
+          client.PATCH('/api/roles/{id}', { ...path(role), body: { enabled } }),
+        ),
+      effect: 'Its holders lose what it gives them from their next request.',
+    },
   };
   return <CrudScreen spec={spec} />;
 }

@@ -1,40 +1,66 @@
+import { client, ok, type Schemas } from '../api';
 import { isAdmin, type Ctx } from '../context';
-import { grantBody, grantFields, grantValues, type Grants } from '../grants';
+import { grantBody, grantFields, grantValues } from '../grants';
 import { CrudScreen, type CrudSpec } from '../ui/crud-screen';
+import type { Values } from '../ui/fields';
 import { privilegeSummary } from './api-keys';
 
-interface User extends Grants {
-  username: string;
-  full_name: string;
-  active: boolean;
+type User = Schemas['User'];
+
+const path = (user: User) => ({
+  params: { path: { username: user.username } },
+});
+
+/** Only a typed password is sent; an unchanged username is left out. */
+function userBody(ctx: Ctx, values: Values, user?: User) {
+  const username = values.username as string;
+  const password = values.password as string;
+  return {
+    ...(username !== user?.username && { username }),
+    ...(password !== '' && { password }),
+    full_name: values.full_name as string,
+    ...grantBody(ctx, values),
+    active: values.active as boolean,
+  };
 }
 
 export function UsersScreen({ ctx }: { ctx: Ctx }) {
   const admin = isAdmin(ctx);
+  const status = (user: User) => (user.active ? 'Active' : 'Disabled');
   const spec: CrudSpec<User> = {
     heading: 'Users',
     noun: 'User',
-    path: '/api/users',
+    spoken: 'User',
     idOf: (user) => user.username,
     nameOf: (user) => user.username,
     addLabel: 'Add User…',
     createLabel: 'Create User',
     can: { create: admin, edit: admin, delete: admin },
-    toggle: 'active',
     empty: 'No users.',
     columns: [
-      { label: 'Username', cell: (user) => user.username },
-      { label: 'Full Name', cell: (user) => user.full_name },
+      {
+        label: 'Username',
+        cell: (user) => user.username,
+        value: (user) => user.username,
+      },
+      {
+        label: 'Full Name',
+        cell: (user) => user.full_name,
+        value: (user) => user.full_name,
+      },
       {
         label: 'Status',
-        cell: (user) => {
-          const status = user.active ? 'Active' : 'Disabled';
-          return <span class={`badge ${status.toLowerCase()}`}>{status}</span>;
-        },
+        cell: (user) => (
+          <span class={`badge ${status(user).toLowerCase()}`}>
+            {status(user)}
+          </span>
+        ),
+        value: status,
       },
       {
         label: 'Privileges',
         cell: (user) => privilegeSummary(ctx, user.privileges),
+        value: (user) => privilegeSummary(ctx, user.privileges),
       },
     ],
     form: async (user) => ({
@@ -68,13 +94,35 @@ export function UsersScreen({ ctx }: { ctx: Ctx }) {
         active: user?.active ?? true,
       },
     }),
-    body: (values, user) => ({
-      ...(values.username !== user?.username && { username: values.username }),
-      ...(values.password !== '' && { password: values.password }),
-      full_name: values.full_name,
-      ...grantBody(ctx, values),
-      active: values.active,
-    }),
+    list: (query) => ok(client.GET('/api/users', { params: { query } })),
+    save: (values, user) => {
+      if (!user) {
+        const body = {
+          ...userBody(ctx, values),
+          username: values.username as string,
+          password: values.password as string,
+        };
+        return ok(client.POST('/api/users', { body }));
+      }
+      return ok(
+        client.PATCH('/api/users/{username}', {
+          ...path(user),
+          body: userBody(ctx, values, user),
+        }),
+      );
+    },
+    remove: (user) => ok(client.DELETE('/api/users/{username}', path(user))),
+    toggle: {
+      on: (user) => user.active,
+      set: (user, active) =>
+        ok(
+          client.PATCH('/api/users/{username}', {
+            ...path(user),
+            body: { active },
+          }),
+        ),
+      effect: 'Their sessions end at once and they cannot sign in.',
+    },
   };
   return <CrudScreen spec={spec} />;
 }

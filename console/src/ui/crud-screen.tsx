@@ -1,82 +1,93 @@
 import type { ComponentChildren, VNode } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, query, type Page } from '../api';
-import { Alert, Loading, messageOf } from './alert';
-import { ConfirmDelete } from './confirm-delete';
+import { useCallback, useState } from 'preact/hooks';
+import type { Page } from '../api';
+import { Alert, messageOf } from './alert';
+import { announce, said } from './announce';
+import { Confirm } from './confirm';
 import type { FieldSpec, Values } from './fields';
 import { FormDialog } from './form-dialog';
-import { NewKeyDialog } from './new-key-dialog';
-import { Table, type Column } from './table';
-
-const PAGE = 100;
+import { ListView, type ListQuery } from './list-view';
+import { SecretDialog } from './secret-dialog';
+import type { Column } from './table';
 
 export interface Helpers {
   show: (dialog: VNode | null) => void;
   reload: () => void;
-  showSecret: (key: string) => void;
+  /** A new or rotated key, shown once; then `done` is announced. */
+  showSecret: (key: string, done: string) => void;
+  /** Runs an act; its failure becomes the screen's alert. */
+  act: (work: () => Promise<unknown>) => void;
 }
 
 export interface CrudSpec<R> {
   heading: string;
   /** "API Key": the dialog titles. */
   noun: string;
-  path: string;
+  /** "API key": announcements (`API key "CI deploy" disabled.`). */
+  spoken: string;
   idOf: (record: R) => string;
   nameOf: (record: R) => string;
   columns: Column<R>[];
   addLabel: string;
   createLabel: string;
   can: { create: boolean; edit: boolean; delete: boolean };
-  /** The boolean a Disable / Enable button flips. */
-  toggle?: 'active' | 'enabled';
   empty: string;
   form: (record?: R) => Promise<{ fields: FieldSpec[]; initial: Values }>;
-  body: (values: Values, record?: R) => Record<string, unknown>;
+  list: (query: ListQuery) => Promise<Page<R>>;
+  serverSearch?: boolean;
+  /** Create (no record) or update; a create may answer a secret `key`. */
+  save: (values: Values, record?: R) => Promise<R | (R & { key: string })>;
+  remove: (record: R) => Promise<unknown>;
+  /** Disable / Enable: the record's flag and how to set it. */
+  toggle?: {
+    on: (record: R) => boolean;
+    set: (record: R, on: boolean) => Promise<unknown>;
+    /** What disabling does, said in the confirmation. */
+    effect: string;
+  };
   extraActions?: (record: R, helpers: Helpers) => ComponentChildren;
 }
 
-/** One list screen: the table, Add, and per row Edit, Disable/Enable, Delete. */
+/** One list screen: Search, the table, Add, and per row Edit, Disable/Enable, Delete. */
 export function CrudScreen<R extends object>({ spec }: { spec: CrudSpec<R> }) {
-  const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<Page<R>>();
   const [alert, setAlert] = useState<string>();
   const [dialog, show] = useState<VNode | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-
-  useEffect(() => {
-    let current = true;
-    api<Page<R>>('GET', spec.path + query({ limit: PAGE, offset }))
-      .then((result) => current && setPage(result))
-      .catch((error) => current && setAlert(messageOf(error)));
-    return () => {
-      current = false;
-    };
-  }, [spec.path, offset, version]);
+  const told = (record: R, what: string) =>
+    announce(said(spec.spoken, spec.nameOf(record), what));
 
   const act = (work: () => Promise<unknown>) => {
     setAlert(undefined);
     work().then(reload, (error) => setAlert(messageOf(error)));
   };
-  const showSecret = (key: string) =>
-    show(<NewKeyDialog secret={key} onDone={() => (show(null), reload())} />);
-  const helpers: Helpers = { show, reload, showSecret };
-  const url = (record: R) =>
-    `${spec.path}/${encodeURIComponent(spec.idOf(record))}`;
+  const close = () => (show(null), reload());
+  const showSecret = (key: string, done: string) =>
+    show(
+      <SecretDialog
+        title="New API Key"
+        secret={key}
+        warning="Copy this key now and keep it somewhere safe: it will not be shown again."
+        onDone={() => (close(), announce(done))}
+      />,
+    );
+  const helpers: Helpers = { show, reload, showSecret, act };
 
   const openForm = (record?: R) =>
     act(async () => {
       const { fields, initial } = await spec.form(record);
       const save = async (values: Values) => {
-        const body = spec.body(values, record);
-        const result = record
-          ? await api<R>('PATCH', url(record), body)
-          : await api<R & { key?: string }>('POST', spec.path, body);
-        if (!record && 'key' in result && typeof result.key === 'string') {
-          showSecret(result.key);
+        const result = await spec.save(values, record);
+        const done = said(
+          spec.spoken,
+          spec.nameOf(result),
+          record ? 'updated' : 'created',
+        );
+        if ('key' in result && typeof result.key === 'string') {
+          showSecret(result.key, done);
         } else {
-          show(null);
-          reload();
+          close();
+          announce(done);
         }
       };
       show(
@@ -93,21 +104,45 @@ export function CrudScreen<R extends object>({ spec }: { spec: CrudSpec<R> }) {
 
   const confirmDelete = (record: R) =>
     show(
-      <ConfirmDelete
+      <Confirm
         title={`Delete ${spec.noun}`}
         message={`Delete ${spec.noun} “${spec.nameOf(record)}”? This cannot be undone.`}
+        confirmLabel="Delete"
         onClose={() => show(null)}
         onConfirm={async () => {
-          await api('DELETE', url(record));
-          show(null);
-          reload();
+          await spec.remove(record);
+          close();
+          told(record, 'deleted');
         }}
       />,
     );
 
+  const confirmDisable = (
+    record: R,
+    toggle: NonNullable<CrudSpec<R>['toggle']>,
+  ) =>
+    show(
+      <Confirm
+        title={`Disable ${spec.noun}`}
+        message={`Disable ${spec.spoken} “${spec.nameOf(record)}”? ${toggle.effect}`}
+        confirmLabel="Disable"
+        onClose={() => show(null)}
+        onConfirm={async () => {
+          await toggle.set(record, false);
+          close();
+          told(record, 'disabled');
+        }}
+      />,
+    );
+
+  const enable = (record: R, toggle: NonNullable<CrudSpec<R>['toggle']>) =>
+    act(async () => {
+      await toggle.set(record, true);
+      told(record, 'enabled');
+    });
+
   const actions = (record: R) => {
-    const flag =
-      spec.toggle && (record as Record<string, unknown>)[spec.toggle];
+    const { toggle } = spec;
     return (
       <>
         {spec.can.edit && (
@@ -115,16 +150,20 @@ export function CrudScreen<R extends object>({ spec }: { spec: CrudSpec<R> }) {
             Edit
           </button>
         )}
-        {spec.can.edit && spec.toggle && (
-          <button
-            type="button"
-            onClick={() =>
-              act(() => api('PATCH', url(record), { [spec.toggle!]: !flag }))
-            }
-          >
-            {flag ? 'Disable' : 'Enable'}
-          </button>
-        )}
+        {spec.can.edit &&
+          toggle &&
+          (toggle.on(record) ? (
+            <button
+              type="button"
+              onClick={() => confirmDisable(record, toggle)}
+            >
+              Disable
+            </button>
+          ) : (
+            <button type="button" onClick={() => enable(record, toggle)}>
+              Enable
+            </button>
+          ))}
         {spec.extraActions?.(record, helpers)}
         {spec.can.delete && (
           <button
@@ -151,22 +190,18 @@ export function CrudScreen<R extends object>({ spec }: { spec: CrudSpec<R> }) {
         )}
       </header>
       <Alert message={alert} />
-      {!page ? (
-        !alert && <Loading />
-      ) : (
-        <Table
-          label={spec.heading}
-          columns={spec.columns}
-          rows={page.items}
-          keyOf={spec.idOf}
-          actions={anyAction ? actions : undefined}
-          empty={spec.empty}
-          total={page.total}
-          offset={offset}
-          pageSize={PAGE}
-          onPage={setOffset}
-        />
-      )}
+      <ListView
+        spec={{
+          label: spec.heading,
+          columns: spec.columns,
+          keyOf: spec.idOf,
+          load: spec.list,
+          serverSearch: spec.serverSearch,
+          actions: anyAction ? actions : undefined,
+          empty: spec.empty,
+          version,
+        }}
+      />
       {dialog}
     </section>
   );

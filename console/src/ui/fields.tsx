@@ -1,4 +1,6 @@
 import { useId } from 'preact/hooks';
+import type { PrivilegeInfo } from '../context';
+import { PrivilegePicker } from './privilege-picker';
 
 export interface Option {
   value: string;
@@ -17,6 +19,20 @@ export type FieldSpec =
       autocomplete?: string;
     }
   | { kind: 'checkbox'; name: string; label: string }
+  | {
+      kind: 'select';
+      name: string;
+      label: string;
+      /** The first option, value '': "Any". */
+      none: string;
+      options: Option[];
+    }
+  | {
+      kind: 'privileges';
+      name: string;
+      label: string;
+      catalog: PrivilegeInfo[];
+    }
   | {
       kind: 'checks';
       name: string;
@@ -77,6 +93,25 @@ export function Field({ spec, value, error, onChange }: Props) {
       </div>
     );
   }
+  if (spec.kind === 'privileges') {
+    return (
+      <>
+        <PrivilegePicker
+          label={spec.label}
+          catalog={spec.catalog}
+          chosen={value as string[]}
+          onChange={onChange}
+          invalid={invalid}
+          describedBy={described}
+        />
+        {error && (
+          <p id={`${id}-error`} class="field-error">
+            {error}
+          </p>
+        )}
+      </>
+    );
+  }
   if (spec.kind === 'checks') {
     const chosen = value as string[];
     const toggle = (option: string, on: boolean) =>
@@ -105,6 +140,28 @@ export function Field({ spec, value, error, onChange }: Props) {
         </div>
         {notes}
       </fieldset>
+    );
+  }
+  if (spec.kind === 'select') {
+    return (
+      <div class="field">
+        <label for={id}>{spec.label}</label>
+        <select
+          id={id}
+          name={spec.name}
+          value={value as string}
+          aria-describedby={described}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        >
+          <option value="">{spec.none}</option>
+          {spec.options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+        {notes}
+      </div>
     );
   }
   const common = {

@@ -3,6 +3,7 @@ import { ApiError } from '../api';
 import { Alert, messageOf } from './alert';
 import { Dialog } from './dialog';
 import { Field, type FieldSpec, type Value, type Values } from './fields';
+import { fieldMessage } from './field-message';
 
 interface Props {
   title: string;
@@ -35,11 +36,14 @@ export function FormDialog(props: Props) {
       setBusy(false);
     }
   };
-  const set = (name: string) => (value: Value) =>
+  // A field's error goes as soon as the field changes (SPEC §21).
+  const set = (name: string) => (value: Value) => {
     setValues((old) => ({ ...old, [name]: value }));
+    setErrors(({ [name]: _gone, ...rest }) => rest);
+  };
 
   return (
-    <Dialog title={title} onClose={onClose}>
+    <Dialog title={title} onClose={onClose} wide>
       <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
         {fields.map((spec) => (
           <Field
@@ -64,21 +68,23 @@ export function FormDialog(props: Props) {
   );
 }
 
-/** validation_failed errors on fields of this form go beside them; the rest is one alert. */
-function splitErrors(error: unknown, fields: FieldSpec[]) {
+/** validation_failed errors on fields of this form go beside them, in words; the rest is one alert. */
+export function splitErrors(error: unknown, fields: FieldSpec[]) {
   const fieldErrors: Record<string, string> = {};
-  const names = new Set(fields.map((spec) => spec.name));
+  const labels = new Map(fields.map((spec) => [spec.name, spec.label]));
   const problem = error instanceof ApiError ? error.problem : undefined;
   let unplaced = !problem?.errors?.length;
   for (const { field, message } of problem?.errors ?? []) {
     const name = field.split('.')[0];
-    if (names.has(name)) {
-      fieldErrors[name] = fieldErrors[name]
-        ? `${fieldErrors[name]}; ${message}`
-        : message;
-    } else {
+    const label = labels.get(name);
+    if (label === undefined) {
       unplaced = true;
+      continue;
     }
+    const text = fieldMessage(name, label, message);
+    fieldErrors[name] = fieldErrors[name]
+      ? `${fieldErrors[name]}; ${text}`
+      : text;
   }
   return { fieldErrors, rest: unplaced ? messageOf(error) : undefined };
 }

@@ -5,19 +5,26 @@ import { Dialog } from './dialog';
 interface Props {
   title: string;
   message: string;
-  onConfirm: () => Promise<void>;
+  confirmLabel: string;
+  cancelLabel?: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void> | void;
   onClose: () => void;
 }
 
-/** Delete asks first, in a dialog of role alertdialog (SPEC §10). */
-export function ConfirmDelete({ title, message, onConfirm, onClose }: Props) {
+/**
+ * A question that interrupts, of role alertdialog: Delete, Disable, Sign Out
+ * Everywhere, Close without copying? (SPEC §10, §21). Focus starts on the
+ * harmless answer, so Enter never destroys anything.
+ */
+export function Confirm(props: Props) {
   const messageId = useId();
   const [alert, setAlert] = useState<string>();
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
     setBusy(true);
     try {
-      await onConfirm();
+      await props.onConfirm();
     } catch (error) {
       setAlert(messageOf(error));
       setBusy(false);
@@ -25,24 +32,24 @@ export function ConfirmDelete({ title, message, onConfirm, onClose }: Props) {
   };
   return (
     <Dialog
-      title={title}
+      title={props.title}
       role="alertdialog"
       describedBy={messageId}
-      onClose={onClose}
+      onClose={props.onClose}
     >
-      <p id={messageId}>{message}</p>
+      <p id={messageId}>{props.message}</p>
       <Alert message={alert} />
       <div class="actions">
         <button
           type="button"
-          class="danger"
+          class={props.danger === false ? 'primary' : 'danger'}
           disabled={busy}
           onClick={() => void confirm()}
         >
-          Delete
+          {props.confirmLabel}
         </button>
-        <button type="button" onClick={onClose} autofocus>
-          Cancel
+        <button type="button" onClick={props.onClose} autofocus>
+          {props.cancelLabel ?? 'Cancel'}
         </button>
       </div>
     </Dialog>
