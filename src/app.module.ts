@@ -12,6 +12,7 @@ import { AppValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MfaModule } from './mfa/mfa.module';
 import { MetricsModule } from './observability/metrics.module';
 import { KeyRateLimitGuard } from './rate-limits/key-rate-limit.guard';
 import { OpenApiModule } from './openapi/openapi.module';
@@ -36,6 +37,7 @@ import { consoleModules } from './web/console-static';
     ApiKeysModule,
     SessionsModule,
     UsersModule,
+    MfaModule,
     HealthModule,
     ResourcesModule,
     MetricsModule,

@@ -51,6 +51,8 @@ interface Row {
 
 /** Anyone with a credential: reads. */
 const READ: Expect = [401, 200, 200, 200, 200, 200, 200];
+/** A signed-in user's own records: sessions reach them, API keys get 404. */
+const self = (s: number): Expect => [401, s, 404, 404, 404, 404, s];
 const admin = (s: number): Expect => [401, s, 'p', 'p', 'p', 'p', 'p'];
 /** A write needing a privilege; restricted callers' outcome given separately. */
 const write = (
@@ -181,6 +183,63 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/me', expect: READ },
   { route: 'GET /api/privileges', expect: READ },
+
+  // Second factors (SPEC §18): a user's own; an API key has none (404).
+  { route: 'GET /api/me/mfa', expect: self(200) },
+  { route: 'POST /api/me/mfa/totp', expect: self(200) },
+  {
+    route: 'POST /api/me/mfa/totp/confirm',
+    label: 'a wrong code for the secret just begun',
+    body: () => ({ code: '000000' }),
+    expect: self(400),
+  },
+  {
+    route: 'DELETE /api/me/mfa/totp',
+    label: 'the pending secret',
+    expect: self(204),
+  },
+  { route: 'POST /api/me/passkeys/options', expect: self(200) },
+  {
+    route: 'POST /api/me/passkeys',
+    label: 'a response that does not verify',
+    body: () => ({ name: 'laptop', response: {} }),
+    expect: self(400),
+  },
+  { route: 'GET /api/me/passkeys', expect: self(200) },
+  {
+    route: 'DELETE /api/me/passkeys/:id',
+    prepare: () => Promise.resolve({ id: 'nonexistent' }),
+    expect: self(404),
+  },
+  {
+    route: 'POST /api/sessions/mfa/options',
+    label: 'no mfa_token',
+    body: () => ({}),
+    expect: [400, 400, 400, 400, 400, 400, 400],
+  },
+  {
+    route: 'POST /api/sessions/mfa',
+    label: 'no mfa_token',
+    body: () => ({}),
+    expect: [400, 400, 400, 400, 400, 400, 400],
+  },
+  {
+    route: 'POST /api/sessions/passkey/options',
+    expect: [200, 200, 200, 200, 200, 200, 200],
+  },
+  {
+    route: 'POST /api/sessions/passkey',
+    label: 'no response',
+    body: () => ({}),
+    expect: [400, 400, 400, 400, 400, 400, 400],
+  },
+  { route: 'POST /api/sessions/current/step-up/options', expect: self(200) },
+  {
+    route: 'POST /api/sessions/current/step-up',
+    label: 'a code for no enrolled factor',
+    body: () => ({ code: '000000' }),
+    expect: self(403),
+  },
 
   // API keys and users: admin only
   { route: 'GET /api/keys', expect: admin(200) },

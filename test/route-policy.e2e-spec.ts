@@ -27,6 +27,22 @@ const EXPECTED_ROUTES: string[] = [
   'GET /api/me → authenticated',
   'GET /api/privileges → authenticated',
 
+  // second factors and step-up (SPEC §18)
+  'GET /api/me/mfa → authenticated',
+  'DELETE /api/me/mfa/totp → authenticated',
+  'POST /api/me/mfa/totp → authenticated',
+  'POST /api/me/mfa/totp/confirm → authenticated',
+  'GET /api/me/passkeys → authenticated',
+  'POST /api/me/passkeys → authenticated',
+  'DELETE /api/me/passkeys/:id → authenticated',
+  'POST /api/me/passkeys/options → authenticated',
+  'POST /api/sessions/current/step-up → authenticated',
+  'POST /api/sessions/current/step-up/options → authenticated',
+  'POST /api/sessions/mfa → public',
+  'POST /api/sessions/mfa/options → public',
+  'POST /api/sessions/passkey → public',
+  'POST /api/sessions/passkey/options → public',
+
   // API keys
   'GET /api/keys → privileges:admin',
   'POST /api/keys → privileges:admin',

@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'malformed_request'
   | 'headers_too_large'
   | 'internal_error'
-  | 'unavailable';
+  | 'unavailable'
+  | 'reauthentication_failed'
+  | 'step_up_required'
+  | 'mfa_failed';
 
 export interface FieldError {
   field: string;

@@ -44,6 +44,13 @@ describe('loadConfig', () => {
       loginIpMaxFailures: 20,
       authFailureLimit: 50,
       auditRetentionDays: 90,
+      mfaTokenTtl: 300,
+      stepUpWindow: 600,
+      mfaRequired: 'off',
+      // HOST is an IP address, which WebAuthn refuses (SPEC §18).
+      webauthnRpId: 'localhost',
+      webauthnOrigin: 'http://localhost:3000',
+      mfaSecretKey: undefined,
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -76,6 +83,12 @@ describe('loadConfig', () => {
       LOGIN_IP_MAX_FAILURES: '0',
       AUTH_FAILURE_LIMIT: '7',
       AUDIT_RETENTION_DAYS: '30',
+      MFA_TOKEN_TTL: '120',
+      STEP_UP_WINDOW: '900',
+      MFA_REQUIRED: 'admins',
+      WEBAUTHN_RP_ID: 'ops.example.com',
+      WEBAUTHN_ORIGIN: 'https://ops.example.com',
+      MFA_SECRET_KEY: 'k'.repeat(40),
     });
     expect(config).toEqual({
       port: 8080,
@@ -103,6 +116,12 @@ describe('loadConfig', () => {
       loginIpMaxFailures: 0,
       authFailureLimit: 7,
       auditRetentionDays: 30,
+      mfaTokenTtl: 120,
+      stepUpWindow: 900,
+      mfaRequired: 'admins',
+      webauthnRpId: 'ops.example.com',
+      webauthnOrigin: 'https://ops.example.com',
+      mfaSecretKey: 'k'.repeat(40),
     });
   });
 
@@ -184,6 +203,14 @@ describe('loadConfig', () => {
       ['AUDIT_RETENTION_DAYS', '0'],
       ['AUDIT_RETENTION_DAYS', '36501'],
       ['AUDIT_RETENTION_DAYS', 'forever'],
+      ['MFA_TOKEN_TTL', '0'],
+      ['STEP_UP_WINDOW', 'long'],
+      ['MFA_REQUIRED', 'yes'],
+      ['WEBAUTHN_RP_ID', 'http://ops.example.com'],
+      ['WEBAUTHN_RP_ID', 'ops example'],
+      ['WEBAUTHN_ORIGIN', 'ops.example.com'],
+      ['WEBAUTHN_ORIGIN', 'https://ops.example.com/console'],
+      ['WEBAUTHN_ORIGIN', 'ftp://ops.example.com'],
     ];
 
     it.each(invalid)('throws a ConfigError naming %s for %j', (name, value) => {
@@ -205,6 +232,27 @@ describe('loadConfig', () => {
         );
       },
     );
+  });
+
+  describe('WebAuthn relying party', () => {
+    it('is HOST when HOST is a name, with the origin on PORT', () => {
+      const config = loadConfig({ HOST: 'ops.internal', PORT: '8443' });
+      expect(config.webauthnRpId).toBe('ops.internal');
+      expect(config.webauthnOrigin).toBe('http://ops.internal:8443');
+    });
+
+    it.each(['0.0.0.0', '::1', '10.1.2.3'])(
+      'is localhost when HOST is the IP address %s',
+      (host) => {
+        expect(loadConfig({ HOST: host }).webauthnRpId).toBe('localhost');
+      },
+    );
+  });
+
+  it('refuses a short MFA_SECRET_KEY without echoing it', () => {
+    const error = configError({ MFA_SECRET_KEY: 'short-secret-value' });
+    expect(error.message).toMatch(/^MFA_SECRET_KEY\b/);
+    expect(error.message).not.toContain('short-secret');
   });
 
   describe('ADMIN_PASSWORD', () => {

@@ -55,7 +55,24 @@ export interface AppConfig {
   authFailureLimit: number;
   /** Days an audit entry is kept (SPEC §13). */
   auditRetentionDays: number;
+  /** Seconds an mfa_token of a sign-in's second step lives (SPEC §18). */
+  mfaTokenTtl: number;
+  /** Seconds a completed second factor counts as aal 2 for step-up. */
+  stepUpWindow: number;
+  /** Who must enrol a second factor before doing anything else. */
+  mfaRequired: MfaRequired;
+  /** WebAuthn relying party id: a host name, never an IP address. */
+  webauthnRpId: string;
+  /** The origin browsers run passkey ceremonies from. */
+  webauthnOrigin: string;
+  /**
+   * Key material for TOTP secrets at rest and signed WebAuthn challenges;
+   * unset: a random key generated once and kept in the database.
+   */
+  mfaSecretKey: string | undefined;
 }
+
+export type MfaRequired = 'off' | 'admins' | 'all';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -70,6 +87,9 @@ const LOG_LEVELS: LogLevel[] = [
   'fatal',
 ];
 const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A DNS name (what WebAuthn takes as a relying party id). */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 type Env = Record<string, string | undefined>;
 
@@ -119,7 +139,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginIpMaxFailures: read.int('LOGIN_IP_MAX_FAILURES', 20, 0, 1_000_000),
     authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 50, 0, 1_000_000),
     auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 36_500),
+    mfaTokenTtl: read.int('MFA_TOKEN_TTL', 300, 10, 3600),
+    stepUpWindow: read.int('STEP_UP_WINDOW', 600, 10, 86_400),
+    mfaRequired: read.oneOf<MfaRequired>('MFA_REQUIRED', 'off', [
+      'off',
+      'admins',
+      'all',
+    ]),
+    webauthnRpId: '',
+    webauthnOrigin: '',
+    mfaSecretKey: read.optionalSecret('MFA_SECRET_KEY', 32),
   };
+  // WebAuthn refuses IP addresses as relying party ids (SPEC §18).
+  const host =
+    isIP(config.host) || !HOST_NAME.test(config.host)
+      ? 'localhost'
+      : config.host;
+  config.webauthnRpId = read.matching('WEBAUTHN_RP_ID', host, HOST_NAME);
+  config.webauthnOrigin = read.origin(
+    'WEBAUTHN_ORIGIN',
+    `http://${config.webauthnRpId}:${config.port}`,
+  );
   read.removed(
     'PASSWORD_HASH_COST',
     'passwords are hashed with Argon2id now: use PASSWORD_HASH_MEMORY (KiB) and PASSWORD_HASH_ITERATIONS',
@@ -204,6 +244,33 @@ class EnvReader {
       throw new ConfigError(`${name} must be 8 to 256 characters long`);
     }
     return raw;
+  }
+
+  /** A secret of at least `min` characters, or undefined; never echoed. */
+  optionalSecret(name: string, min: number): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length < min) {
+      throw new ConfigError(`${name} must be at least ${min} characters long`);
+    }
+    return raw;
+  }
+
+  /** An http(s) origin: scheme, host and optional port, nothing else. */
+  origin(name: string, fallback: string): string {
+    const raw = this.string(name, fallback).trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      // reported below
+    }
+    const bare =
+      url?.pathname === '/' && !url.search && !url.hash && !url.username;
+    if (!url || !bare || !['http:', 'https:'].includes(url.protocol)) {
+      this.fail(name, raw, 'must be an origin such as https://ops.example.com');
+    }
+    return url.origin;
   }
 
   /** An optional URL with one of the given protocols; never echoed, it may hold a password. */

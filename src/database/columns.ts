@@ -17,6 +17,13 @@ const epochMillis: ValueTransformer = {
     value === null ? null : new Date(Number(value)),
 };
 
+/** Whole numbers up to 2^53; `pg` returns bigint as a string, hence `Number`. */
+const wideInt: ValueTransformer = {
+  to: (value: unknown) => value,
+  from: (value: number | string | null) =>
+    value === null ? null : Number(value),
+};
+
 /** Marks IdListColumns, whose database default differs per dialect. */
 const idList: ValueTransformer = {
   to: (value: unknown) => value,
@@ -25,6 +32,11 @@ const idList: ValueTransformer = {
 
 export function InstantColumn(options: ColumnOptions = {}): PropertyDecorator {
   return Column({ type: 'integer', transformer: epochMillis, ...options });
+}
+
+/** An integer that may pass 2^31 (a WebAuthn signature counter is 32 bits unsigned). */
+export function WideIntColumn(options: ColumnOptions = {}): PropertyDecorator {
+  return Column({ type: 'integer', transformer: wideInt, ...options });
 }
 
 /** A list of short ids stored as a JSON array (text on both databases). */
@@ -41,14 +53,15 @@ export function IdListColumn(options: ColumnOptions = {}): PropertyDecorator {
  * Decorators cannot know the database, so what differs is set when a data
  * source is described:
  * - SQLite's integer holds 64 bits; PostgreSQL's holds 32, which epoch
- *   milliseconds overflow, so instants are bigint there.
+ *   milliseconds overflow, so instants (and other wide integers) are bigint there.
  * - PostgreSQL returns columns with a default after an INSERT and TypeORM
  *   merges them into the entity untransformed (a JSON list as a string), so
  *   lists have no database default there; every insert names them.
  */
 export function usePortableColumnsFor(dialect: Dialect): void {
   for (const column of getMetadataArgsStorage().columns) {
-    if (column.options.transformer === epochMillis) {
+    const transformer = column.options.transformer;
+    if (transformer === epochMillis || transformer === wideInt) {
       column.options.type = dialect === 'postgres' ? 'bigint' : 'integer';
     }
     if (column.options.transformer === idList) {

@@ -145,6 +145,22 @@ export const ERROR_CATALOG = {
     when: 'the database cannot be reached',
     on: declared('unavailable'),
   },
+  reauthentication_failed: {
+    status: 403,
+    when: 'the current password or second factor given to confirm an action is wrong',
+    on: declared('reauthentication_failed'),
+  },
+  step_up_required: {
+    status: 403,
+    when: 'the act needs a second factor completed within STEP_UP_WINDOW, or the user must enrol one first (MFA_REQUIRED); `methods` lists what the user can use',
+    // MFA_REQUIRED can refuse any guarded route to a user who has not enrolled.
+    on: guarded,
+  },
+  mfa_failed: {
+    status: 401,
+    when: 'a wrong or reused second-factor code, a passkey that did not verify, an unknown or spent mfa_token',
+    on: declared('mfa_failed'),
+  },
 } satisfies Record<ErrorCode, ErrorInfo>;
 
 export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];

@@ -46,11 +46,17 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
       description:
         'scope_denied (roles): the categories the caller may not grant',
     },
+    methods: {
+      ...listOf(text({ enum: ['totp', 'passkey', 'recovery_code'] })),
+      description:
+        'step_up_required: the second factors the user can step up with ([]: enrol one first)',
+    },
     request_id: text({
       description: 'The id of the request, also in the log',
     }),
   },
   [
+    'methods',
     'errors',
     'required_privileges',
     'missing_privileges',

@@ -7,6 +7,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import type { SchemaObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { Authenticated, Public } from '../auth/policy.decorator';
@@ -16,6 +17,7 @@ import {
   MayFail,
   Summary,
   instant,
+  listOf,
   named,
   strict,
   text,
@@ -38,6 +40,14 @@ const SESSION_SCHEMA = named('Session', () =>
   }),
 );
 
+const MFA_REQUIRED_SCHEMA = named('MfaRequired', () =>
+  strict({
+    mfa_required: { const: true } as SchemaObject,
+    mfa_token: text(),
+    methods: listOf(text({ enum: ['totp', 'passkey', 'recovery_code'] })),
+  }),
+);
+
 @Controller('sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
@@ -46,6 +56,11 @@ export class SessionsController {
   @Public()
   @Answers(201, SESSION_SCHEMA, 'Logged in; also sets the session_id cookie')
   @Summary('Log in: open a session')
+  @Answers(
+    200,
+    MFA_REQUIRED_SCHEMA,
+    'The password is right and the user has a second factor: no session yet; continue with POST /api/sessions/mfa',
+  )
   @MayFail('login_failed', 'account_disabled', 'too_many_login_attempts')
   async login(
     @Body() dto: LoginDto,
@@ -54,6 +69,10 @@ export class SessionsController {
     @Audit() audit: AuditContext,
   ) {
     const result = await this.sessions.login(dto, audit, signInClientOf(req));
+    if ('mfa_required' in result) {
+      res.status(200);
+      return result;
+    }
     setSessionCookie(req, res, result.session_id);
     return result;
   }

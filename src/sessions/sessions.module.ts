@@ -11,6 +11,7 @@ import { SessionsService } from './sessions.service';
   imports: [TypeOrmModule.forFeature([Session, User])],
   controllers: [SessionsController],
   providers: [SessionsService, SessionVerifier, LoginThrottle],
-  exports: [SessionsService, SessionVerifier],
+  // LoginThrottle: second factors count toward the same lockout (SPEC §18).
+  exports: [SessionsService, SessionVerifier, LoginThrottle],
 })
 export class SessionsModule {}

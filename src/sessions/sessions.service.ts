@@ -41,6 +41,19 @@ export interface LoginResult {
 }
 
 /** How a session is being signed in: what startSession records with it. */
+/** A right password of a user with a second factor: no session yet (SPEC §18). */
+export interface SecondStepAnswer {
+  mfa_required: true;
+  mfa_token: string;
+  methods: string[];
+}
+
+/** Asked after a right password of an active user; null: no second step, start the session. */
+export type SecondStep = (
+  user: User,
+  context: AuditContext,
+) => Promise<SecondStepAnswer | null>;
+
 export interface SignIn extends SignInClient {
   method: SignInMethod;
   aal: Aal;
@@ -90,12 +103,26 @@ export class SessionsService
     private readonly audit: AuditLog,
   ) {}
 
-  /** `client`: where the login comes from; none when no HTTP request carries it (the bench). */
+  /**
+   * The second step of a sign-in (SPEC §18), registered by the second-factor
+   * feature, which knows who has one; sessions know nothing of factors.
+   */
+  useSecondStep(step: SecondStep): void {
+    this.secondStep = step;
+  }
+
+  private secondStep: SecondStep = () => Promise.resolve(null);
+
+  /**
+   * `client`: where the login comes from; none when no HTTP request carries
+   * it (the bench). A user with a second factor gets no session yet, only
+   * what the second step needs.
+   */
   async login(
     dto: LoginDto,
     context: AuditContext,
     client: SignInClient = { ip: null, userAgent: null },
-  ): Promise<LoginResult> {
+  ): Promise<LoginResult | SecondStepAnswer> {
     const attempt = await this.throttle.begin(dto.username, context.ip ?? '');
     let user: User | null;
     try {
@@ -104,10 +131,21 @@ export class SessionsService
       await this.throttle.end(attempt, 'aborted');
       throw error;
     }
+    let secondStep: SecondStepAnswer | null = null;
+    try {
+      if (user?.active) secondStep = await this.secondStep(user, context);
+    } catch (error) {
+      await this.throttle.end(attempt, 'aborted');
+      throw error;
+    }
+    // A right password that still needs its second factor clears no failures:
+    // wrong codes count toward the same lockout (SPEC §18), and a new login
+    // must not reset them.
     const lockout = await this.throttle.end(
       attempt,
-      user ? 'succeeded' : 'failed',
+      user ? (secondStep ? 'aborted' : 'succeeded') : 'failed',
     );
+    if (secondStep) return secondStep;
     if (user?.active) {
       return this.startSession(
         user,
@@ -125,21 +163,27 @@ export class SessionsService
     throw refusal;
   }
 
-  /** session.login (failed), and session.lockout once when this failure starts one. */
-  private async recordFailure(
+  /**
+   * session.login (failed), and session.lockout once when this failure
+   * starts one; also for a second factor's failure (SPEC §18), where a
+   * refusal the exception filter audits anyway (a step-up's 403) is null.
+   */
+  async recordFailure(
     username: string,
-    refusal: AppError,
+    refusal: AppError | null,
     lockout: LockoutStart | null,
     context: AuditContext,
   ): Promise<void> {
     const target = { targetType: 'user' as const, targetId: username };
-    await this.audit.recordAlone(context, {
-      action: 'session.login',
-      actor: null,
-      ...target,
-      outcome: 'failed',
-      code: refusal.code,
-    });
+    if (refusal) {
+      await this.audit.recordAlone(context, {
+        action: 'session.login',
+        actor: null,
+        ...target,
+        outcome: 'failed',
+        code: refusal.code,
+      });
+    }
     if (lockout) {
       await this.audit.recordAlone(context, {
         action: 'session.lockout',

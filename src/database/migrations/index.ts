@@ -4,6 +4,7 @@ import { ListOrderIndexes1795707896427 } from './1795707896427-list-order-indexe
 import { Roles1796160509307 } from './1796160509307-roles';
 import { AuditLog1796161692104 } from './1796161692104-audit-log';
 import { SessionDetails1796518758159 } from './1796518758159-session-details';
+import { SecondFactors1796519214849 } from './1796519214849-second-factors';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Roles1796160509307,
   AuditLog1796161692104,
   SessionDetails1796518758159,
+  SecondFactors1796519214849,
 ];

@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionsModule } from '../sessions/sessions.module';
+import { User } from '../users/user.entity';
+import { MfaSessionsController } from './mfa-sessions.controller';
+import { MfaSignIn } from './mfa-sign-in.service';
+import { MfaToken } from './mfa-token.entity';
+import { MfaSweeper } from './mfa-sweeper';
+import { StepUpService } from './step-up.service';
+import { CallerUser } from './caller-user';
+import { Challenges } from './challenges';
+import { MeFactorsController } from './me-factors.controller';
+import { MfaKeys } from './mfa-keys';
+import { Passkey } from './passkey.entity';
+import { PasskeysService } from './passkeys.service';
+import { RecoveryCode } from './recovery-code.entity';
+import { SecondFactors } from './second-factors.service';
+import { TotpFactor } from './totp-factor.entity';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      User,
+      TotpFactor,
+      RecoveryCode,
+      Passkey,
+      MfaToken,
+    ]),
+    SessionsModule,
+  ],
+  controllers: [MeFactorsController, MfaSessionsController],
+  providers: [
+    MfaKeys,
+    Challenges,
+    SecondFactors,
+    PasskeysService,
+    CallerUser,
+    MfaSignIn,
+    StepUpService,
+    MfaSweeper,
+  ],
+  exports: [SecondFactors, PasskeysService],
+})
+export class MfaModule {}
