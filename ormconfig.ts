@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/app-config';
-import { dataSourceOptions } from './src/database/data-source-options';
+import { dataSourceOptions } from './src/app/data-source-options';
 
 /**
  * The DataSource of the TypeORM CLI: `npm run migration:generate --

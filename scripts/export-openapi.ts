@@ -4,10 +4,10 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/app.setup';
-import { AppLogger } from '../src/common/app-logger';
-import { OpsgateHttpAdapter } from '../src/common/http-adapter';
+import { AppModule } from '../src/app/app.module';
+import { configureApp } from '../src/app/app.setup';
+import { AppLogger } from '../src/logging/app-logger';
+import { OpsgateHttpAdapter } from '../src/http/http-adapter';
 import { APP_CONFIG, loadConfig } from '../src/config/app-config';
 import { OpenApiDocument } from '../src/openapi/openapi-document';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { dataSourceOptions } from '../src/app/data-source-options';
 import { migrateUnderLock } from '../src/database/postgres/migrate';
 import { startPostgres } from '../test/integration/support/postgres-server';
 

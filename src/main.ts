@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
-import { OpsgateHttpAdapter } from './common/http-adapter';
-import { configureApp } from './app.setup';
-import { AppLogger } from './common/app-logger';
+import { AppModule } from './app/app.module';
+import { OpsgateHttpAdapter } from './http/http-adapter';
+import { configureApp } from './app/app.setup';
+import { AppLogger } from './logging/app-logger';
 import { ConfigError, loadConfig, logLevelsFrom } from './config/app-config';
 import { loadDotEnv } from './config/dotenv';
 

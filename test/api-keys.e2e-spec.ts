@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../src/common/secrets';
+import { sha256Hex } from '../src/secrets/secrets';
 import {
   CreatedKey,
   LoggedIn,

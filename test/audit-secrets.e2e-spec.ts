@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../src/common/secrets';
+import { sha256Hex } from '../src/secrets/secrets';
 import { createKey, createUser, login, USER_PASSWORD } from './helpers/auth';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 import { onPostgres } from './helpers/test-database';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { PRIVILEGE_IDS } from '../src/auth/privileges';
+import { PRIVILEGE_IDS } from '../src/access/privileges';
 import { createKey, createUser, login, LoggedIn } from './helpers/auth';
 import { mountedRoutes } from './helpers/routes';
 import { createTestApp, TestApp } from './helpers/test-app';

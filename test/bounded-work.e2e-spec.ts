@@ -1,13 +1,10 @@
 import { getMetadataStorage, validateSync } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import '../src/app.module';
-import { PRIVILEGE_IDS } from '../src/auth/privileges';
-import { AppError } from '../src/common/app-error';
-import {
-  AppValidationPipe,
-  ID_LIST,
-  PRIVILEGE_LIST,
-} from '../src/common/validation';
+import '../src/app/app.module';
+import { PRIVILEGE_IDS } from '../src/access/privileges';
+import { AppError } from '../src/http/app-error';
+import { PRIVILEGE_LIST } from '../src/access/grants';
+import { AppValidationPipe, ID_LIST } from '../src/validation/validation';
 import { createKey, login, LoggedIn } from './helpers/auth';
 import { LogCapture } from './helpers/log-capture';
 import { expectProblem, fieldsOf } from './helpers/problem';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { CredentialChanges } from '../src/common/credential-changes';
+import { ChangeBus } from '../src/bus/change-bus';
 import { createKey, login, LoggedIn } from './helpers/auth';
 import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -131,7 +131,7 @@ describe('lean lists', () => {
     /** The list statement the app sends for `path`, with its parameters. */
     async function listStatement(path: string, key: string) {
       // Known totals are kept (list-totals.ts): drop them, so the total is read too.
-      t.app.get(CredentialChanges).deliver({ kind: 'all' });
+      t.app.get(ChangeBus).deliver({ kind: 'all' });
       const spy = new SqlSpy();
       try {
         await get(path, key).expect(200);

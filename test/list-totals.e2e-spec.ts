@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { CredentialChanges } from '../src/common/credential-changes';
-import { newId } from '../src/common/secrets';
+import { ChangeBus } from '../src/bus/change-bus';
+import { newId } from '../src/secrets/secrets';
 import { createKey, login, LoggedIn, seedScope } from './helpers/auth';
 import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -10,7 +10,7 @@ describe('list totals and pages from memory', () => {
   let t: TestApp;
   let admin: LoggedIn;
   let key: string;
-  let changes: CredentialChanges;
+  let changes: ChangeBus;
   const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
     request(t.server)[method](path).set('X-Session-ID', admin.sessionId);
   const total = async (name: string) =>
@@ -35,7 +35,7 @@ describe('list totals and pages from memory', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await login(t.server);
-    changes = t.app.get(CredentialChanges);
+    changes = t.app.get(ChangeBus);
     await seedScope(t.server, admin, ['a', 'b']);
     key = (await createKey(t.server, admin, { categories: ['a'] })).key;
     for (let i = 0; i < 3; i++) await event();

@@ -1,13 +1,11 @@
 import type { ClassProvider, ExistingProvider, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Response } from 'supertest';
-import { AppModule } from '../src/app.module';
+import { AppModule } from '../src/app/app.module';
 import { AuthGuard } from '../src/auth/auth.guard';
 import { PrivilegesGuard } from '../src/auth/privileges.guard';
-import {
-  KeyRateLimitGuard,
-  keyBucket,
-} from '../src/rate-limits/key-rate-limit.guard';
+import { KeyRateLimitGuard } from '../src/auth/key-rate-limit.guard';
+import { keyBucket } from '../src/rate-limits/key-bucket';
 import {
   RATE_LIMIT_STORE,
   RateLimitStore,

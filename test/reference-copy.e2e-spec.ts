@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { CredentialChanges } from '../src/common/credential-changes';
+import { ChangeBus } from '../src/bus/change-bus';
 import type { ResourceService } from '../src/resources/resource.service';
 import { serviceToken } from '../src/resources/resource.controller';
 import { CATEGORIES } from '../src/categories/category.resource';
@@ -23,7 +23,7 @@ const DEFINITIONS = { categories: CATEGORIES, groups: GROUPS, roles: ROLES };
 describe('reference data from memory', () => {
   let t: TestApp;
   let admin: LoggedIn;
-  let changes: CredentialChanges;
+  let changes: ChangeBus;
   const as = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
     request(t.server)[method](path).set('X-Session-ID', admin.sessionId);
   const list = async (name: Name, key?: string, query = 'limit=1000') => {
@@ -42,7 +42,7 @@ describe('reference data from memory', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await login(t.server);
-    changes = t.app.get(CredentialChanges);
+    changes = t.app.get(ChangeBus);
   });
   afterAll(() => t.close());
 

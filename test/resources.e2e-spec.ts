@@ -1,6 +1,6 @@
 import request from 'supertest';
-import type { Principal } from '../src/auth/principal';
-import { scopeDenial, scopeOf } from '../src/auth/scope';
+import type { Principal } from '../src/access/principal';
+import { scopeDenial, scopeOf } from '../src/access/scope';
 import { EVENTS } from '../src/events/event.resource';
 import { createKey, login, LoggedIn } from './helpers/auth';
 import { createTestApp, TestApp } from './helpers/test-app';

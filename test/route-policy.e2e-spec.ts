@@ -1,6 +1,10 @@
 import { Controller, ExecutionContext, Get } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Authenticated, Policy, policyOf } from '../src/auth/policy.decorator';
+import {
+  Authenticated,
+  Policy,
+  policyOf,
+} from '../src/access/policy.decorator';
 import { RouteInfo, RouteTable, routesOf } from '../src/auth/route-table';
 import { createKey, login } from './helpers/auth';
 import { mountedRoutes } from './helpers/routes';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../src/common/secrets';
+import { sha256Hex } from '../src/secrets/secrets';
 import { SessionDetails1796518758159 } from '../src/database/migrations/1796518758159-session-details';
 import { SessionDetails1796518769181 } from '../src/database/postgres/migrations/1796518769181-session-details';
 import { Session } from '../src/sessions/session.entity';

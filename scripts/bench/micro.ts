@@ -6,7 +6,7 @@ import { median } from './load';
 
 // Types come from src/, code from dist/: Nest looks providers up by class, so
 // the classes must be the very ones the built AppModule registered.
-type AppModuleFile = typeof import('../../src/app.module');
+type AppModuleFile = typeof import('../../src/app/app.module');
 type ApiKeysServiceFile = typeof import('../../src/api-keys/api-keys.service');
 type ApiKeyVerifierFile = typeof import('../../src/api-keys/api-key.verifier');
 type SessionsServiceFile = typeof import('../../src/sessions/sessions.service');
@@ -24,7 +24,7 @@ async function loadBuilt(): Promise<Built> {
   const load = async <T>(file: string) =>
     (await import(join(ROOT, 'dist', file))) as T;
   return {
-    AppModule: (await load<AppModuleFile>('app.module')).AppModule,
+    AppModule: (await load<AppModuleFile>('app/app.module')).AppModule,
     ApiKeysService: (
       await load<ApiKeysServiceFile>('api-keys/api-keys.service')
     ).ApiKeysService,

@@ -7,7 +7,7 @@ import { ROOT } from './config';
 // Types from src/, code from dist/ (as in micro.ts): the entity classes must be
 // the very ones the built data source registers, with their column
 // transformers (instants as epoch ms, id lists as JSON).
-type OptionsFile = typeof import('../../src/database/data-source-options');
+type OptionsFile = typeof import('../../src/app/data-source-options');
 type EventFile = typeof import('../../src/events/event.entity');
 type ApiKeyFile = typeof import('../../src/api-keys/api-key.entity');
 type Event = InstanceType<EventFile['Event']>;
@@ -29,7 +29,7 @@ export async function withDataSource<T>(
   work: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
   const { dataSourceOptions } = await load<OptionsFile>(
-    'database/data-source-options',
+    'app/data-source-options',
   );
   const { DataSource } = await import('typeorm');
   const options = {

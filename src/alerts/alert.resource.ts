@@ -1,5 +1,5 @@
 import { PartialType } from '@nestjs/mapped-types';
-import { Optional, Text } from '../common/validation';
+import { Optional, Text } from '../validation/validation';
 import { GroupWatchDto } from '../resources/shared.dto';
 import {
   propertiesOf,

@@ -10,7 +10,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { GrantsDto } from '../auth/grants';
+import { GrantsDto } from '../access/grants';
 import {
   bool,
   instant,
@@ -20,8 +20,8 @@ import {
   orNull,
   strict,
   text,
-} from '../common/schema';
-import { NoAngleBrackets, Optional } from '../common/validation';
+} from '../validation/schema';
+import { NoAngleBrackets, Optional } from '../validation/validation';
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
 export class CreateApiKeyDto extends GrantsDto {

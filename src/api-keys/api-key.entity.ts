@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { GrantColumns } from '../auth/grants';
+import { GrantColumns } from '../access/grants';
 import { InstantColumn } from '../database/columns';
 
 @Entity('api_keys')

@@ -1,14 +1,18 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { grantedPrincipal } from '../auth/principal';
-import type { RequestAuth } from '../auth/request-auth';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialCache } from '../common/credential-cache';
-import { CredentialChanges } from '../common/credential-changes';
-import { andThen, type MaybePromise, refuse } from '../common/maybe-promise';
-import { sha256Hex } from '../common/secrets';
+import { grantedPrincipal } from '../access/principal';
+import type { RequestAuth } from '../access/request-auth';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { CredentialCache } from '../cache/credential-cache';
+import { ChangeBus } from '../bus/change-bus';
+import {
+  andThen,
+  type MaybePromise,
+  refuse,
+} from '../concurrency/maybe-promise';
+import { sha256Hex } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
@@ -35,7 +39,7 @@ const UNKNOWN_KEY = invalid();
  * are cached, so a repeated request reads no database; expiry, the active flag
  * and a rotated secret's grace are still checked against the clock on every
  * request. Every change to a key or to a role it holds is published on
- * CredentialChanges and drops the cached copy, so it shows on the very next
+ * ChangeBus and drops the cached copy, so it shows on the very next
  * request.
  */
 @Injectable()
@@ -48,7 +52,7 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
     lock: WriteLock,
-    changes: CredentialChanges,
+    changes: ChangeBus,
   ) {
     this.cache = new CredentialCache(
       cacheOptions(config),

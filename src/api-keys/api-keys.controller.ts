@@ -10,9 +10,9 @@ import {
   Query,
 } from '@nestjs/common';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { RequirePrivileges } from '../auth/policy.decorator';
-import { Answers, page } from '../common/schema';
-import { PageQuery } from '../common/validation';
+import { RequirePrivileges } from '../access/policy.decorator';
+import { Answers, page } from '../validation/schema';
+import { PageQuery } from '../validation/validation';
 import {
   API_KEY_SCHEMA,
   API_KEY_WITH_SECRET_SCHEMA,

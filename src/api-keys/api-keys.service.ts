@@ -4,15 +4,15 @@ import { EntityManager, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { changedFields, createdFields } from '../audit/audit-details';
 import { AuditLog } from '../audit/audit-log';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialChanges } from '../common/credential-changes';
-import { newId, randomString, sha256Hex } from '../common/secrets';
-import { futureInstant, iso, isoOrNull } from '../common/time';
-import { Page, PageQuery } from '../common/validation';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { ChangeBus } from '../bus/change-bus';
+import { newId, randomString, sha256Hex } from '../secrets/secrets';
+import { futureInstant, iso, isoOrNull } from '../time/instants';
+import { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
-import { keyBucket } from '../rate-limits/key-rate-limit.guard';
+import { keyBucket } from '../rate-limits/key-bucket';
 import { GRANT_REFERENCES, References } from '../resources/references';
 import {
   RATE_LIMIT_STORE,
@@ -42,7 +42,7 @@ export class ApiKeysService {
     private readonly clock: Clock,
     private readonly lock: WriteLock,
     private readonly references: References,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
   ) {}
 

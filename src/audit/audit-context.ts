@@ -1,8 +1,8 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
-import { actorOf } from '../auth/principal';
-import { authOf } from '../auth/request-auth';
-import { requestIdOf } from '../common/request-id';
+import { actorOf } from '../access/principal';
+import { authOf } from '../access/request-auth';
+import { requestIdOf } from '../http/request-id';
 
 /** Who did it, from where: what every audit entry of a request shares. */
 export interface AuditContext {

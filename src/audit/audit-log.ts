@@ -7,13 +7,13 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import type { DenialRecorder } from '../common/denial-recorder';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import type { DenialRecorder } from '../http/denial-recorder';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
-import { actorOf } from '../auth/principal';
-import { authOf } from '../auth/request-auth';
+import { actorOf } from '../access/principal';
+import { authOf } from '../access/request-auth';
 import { auditContextOf, type AuditContext } from './audit-context';
 import {
   AuditEntry,

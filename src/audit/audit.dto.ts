@@ -1,6 +1,13 @@
 import { IsIn, IsISO8601, IsString, Matches, MaxLength } from 'class-validator';
-import { instant, listOf, named, orNull, strict, text } from '../common/schema';
-import { Optional, PageQuery } from '../common/validation';
+import {
+  instant,
+  listOf,
+  named,
+  orNull,
+  strict,
+  text,
+} from '../validation/schema';
+import { Optional, PageQuery } from '../validation/validation';
 import {
   AUDIT_TARGET_TYPES,
   type AuditDetails,

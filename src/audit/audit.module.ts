@@ -1,16 +1,20 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DENIAL_RECORDER } from '../common/denial-recorder';
+import { DENIAL_RECORDER } from '../http/denial-recorder';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditLog } from './audit-log';
 import { AuditController } from './audit.controller';
+import { AuditService } from './audit.service';
 
-/** Global: every feature that changes a credential or a right writes its entry. */
-@Global()
+/** Imported by every feature that changes a credential or a right: each writes its entry. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEntry])],
   controllers: [AuditController],
-  providers: [AuditLog, { provide: DENIAL_RECORDER, useExisting: AuditLog }],
-  exports: [AuditLog, DENIAL_RECORDER],
+  providers: [
+    AuditLog,
+    AuditService,
+    { provide: DENIAL_RECORDER, useExisting: AuditLog },
+  ],
+  exports: [AuditLog, AuditService, DENIAL_RECORDER],
 })
 export class AuditModule {}

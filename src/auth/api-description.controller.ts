@@ -6,8 +6,8 @@ import {
   strict,
   Summary,
   text,
-} from '../common/schema';
-import { Public } from './policy.decorator';
+} from '../validation/schema';
+import { Public } from '../access/policy.decorator';
 import { RouteTable } from './route-table';
 
 const ROUTES_SCHEMA = named('RouteTable', () =>
@@ -47,7 +47,7 @@ export class ApiDescriptionController {
   @Public()
   @Answers(200, ROUTES_SCHEMA)
   @Summary('List every route and its policy')
-  describe() {
+  index() {
     return {
       name: 'opsgate',
       description:

@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../http/app-error';
 import type { AppConfig } from '../config/app-config';
 import type { RateLimitStore } from '../rate-limits/rate-limit.store';
 import { AuthFailures } from './auth-failures';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, retryAfterSeconds } from '../common/app-error';
-import { type MaybePromise, refuse } from '../common/maybe-promise';
+import { AppError, ErrorCode, retryAfterSeconds } from '../http/app-error';
+import { type MaybePromise, refuse } from '../concurrency/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   RATE_LIMIT_STORE,

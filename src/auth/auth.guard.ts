@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
 import { AuthService } from './auth.service';
-import { policyOf } from './policy.decorator';
+import { policyOf } from '../access/policy.decorator';
 
 /** Deny by default: every route but the public ones needs a valid credential. */
 @Injectable()

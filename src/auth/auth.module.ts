@@ -1,3 +1,4 @@
+import { RedisModule } from '../redis/redis.module';
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -11,7 +12,7 @@ import { RouteTable } from './route-table';
 import { ScopeGuard } from './scope.guard';
 
 @Module({
-  imports: [ApiKeysModule, SessionsModule],
+  imports: [RedisModule, ApiKeysModule, SessionsModule],
   controllers: [MeController, ApiDescriptionController],
   providers: [
     AuthFailures,

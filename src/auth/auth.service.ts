@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
-import { AppError } from '../common/app-error';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { AppError } from '../http/app-error';
+import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionVerifier } from '../sessions/session.verifier';
 import { AuthFailures } from './auth-failures';
@@ -10,9 +10,9 @@ import {
   type Credential,
   findCredential,
   stripCredentials,
-} from './credentials';
-import type { Policy } from './policy.decorator';
-import { setAuth } from './request-auth';
+} from '../access/credentials';
+import type { Policy } from '../access/policy.decorator';
+import { setAuth } from '../access/request-auth';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

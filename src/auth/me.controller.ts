@@ -1,11 +1,11 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { Authenticated } from './policy.decorator';
-import { isAdmin, type Principal } from './principal';
-import { PRIVILEGES, effectivePrivileges } from './privileges';
-import { authOf } from './request-auth';
-import { SerializedJson } from '../common/json-response';
-import { isoInstant } from '../common/time';
+import { Authenticated } from '../access/policy.decorator';
+import { isAdmin, type Principal } from '../access/principal';
+import { PRIVILEGES, effectivePrivileges } from '../access/privileges';
+import { authOf } from '../access/request-auth';
+import { SerializedJson } from '../http/json-response';
+import { isoInstant } from '../time/instants';
 import {
   Answers,
   integer,
@@ -17,7 +17,7 @@ import {
   text,
   instant,
   Summary,
-} from '../common/schema';
+} from '../validation/schema';
 
 const ids = listOf(text());
 const callerFields = () => ({

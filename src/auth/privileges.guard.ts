@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../common/app-error';
-import { policyOf } from './policy.decorator';
-import { describe } from './principal';
-import { principalOf } from './request-auth';
-import { missingPrivileges } from './privileges';
+import { AppError } from '../http/app-error';
+import { policyOf } from '../access/policy.decorator';
+import { describeCaller } from '../access/principal';
+import { principalOf } from '../access/request-auth';
+import { missingPrivileges } from '../access/privileges';
 
 /** `@RequirePrivileges(...)`: the caller needs all of them; `admin` implies every one. */
 @Injectable()
@@ -21,7 +21,7 @@ export class PrivilegesGuard implements CanActivate {
       throw new AppError(
         403,
         'missing_privilege',
-        `${describe(principal)} lacks the ${noun} ${missing.join(', ')}.`,
+        `${describeCaller(principal)} lacks the ${noun} ${missing.join(', ')}.`,
         { required_privileges: policy.privileges, missing_privileges: missing },
       );
     }

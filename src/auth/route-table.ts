@@ -1,9 +1,9 @@
 import { Injectable, RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { API_PREFIX } from '../app.constants';
-import { Policy, RoutePolicy } from './policy.decorator';
-import { ScopeRule, ScopeRuleMeta } from './scope.guard';
+import { API_PREFIX } from '../http/api-prefix';
+import { Policy, RoutePolicy } from '../access/policy.decorator';
+import { ScopeRule, ScopeRuleMeta } from '../access/scoped.decorator';
 
 export interface RouteInfo {
   method: string;

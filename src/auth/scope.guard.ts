@@ -2,28 +2,14 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { principalOf } from './request-auth';
-import type { ScopedResource } from '../resources/resource-definition';
+import { principalOf } from '../access/request-auth';
+import { ScopeRuleMeta } from '../access/scoped.decorator';
 import {
   assertInScope,
   restrictsCategories,
   restrictsGroups,
   scopeOf,
-} from './scope';
-
-export type ScopeSource = 'stored' | 'body';
-
-export interface ScopeRule {
-  resource: ScopedResource;
-  /** `stored`: the record named by `:id`; `body`: the values the request would write. */
-  from: ScopeSource[];
-}
-
-export const ScopeRuleMeta = Reflector.createDecorator<ScopeRule>();
-
-/** Declares where a route's scope lives; the ScopeGuard checks it. */
-export const Scoped = (resource: ScopedResource, ...from: ScopeSource[]) =>
-  ScopeRuleMeta({ resource, from });
+} from '../access/scope';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,12 +39,9 @@ export class ScopeGuard implements CanActivate {
     let stored: Record<string, unknown> | null = null;
     if (from.includes('stored')) {
       const id = req.params.id;
-      stored = (await this.dataSource
+      stored = await this.dataSource
         .getRepository(resource.entity)
-        .findOneBy({ id: typeof id === 'string' ? id : '' })) as Record<
-        string,
-        unknown
-      > | null;
+        .findOneBy({ id: typeof id === 'string' ? id : '' });
       // No such record: the handler answers 404.
       if (!stored) return true;
       assertInScope(principal, scopeOf(resource.scope, stored));

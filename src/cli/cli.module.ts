@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
-import { CommonModule } from '../common/common.module';
+import { KernelModule } from '../app/kernel.module';
 import { ConfigModule } from '../config/config.module';
-import { DatabaseModule } from '../database/database.module';
-import { RateLimitsModule } from '../rate-limits/rate-limits.module';
+import { DatabaseModule } from '../app/database.module';
+import { referencesModule } from '../app/guarded-resources';
+import { RedisModule } from '../redis/redis.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 
@@ -16,10 +17,11 @@ import { UsersModule } from '../users/users.module';
 @Module({
   imports: [
     ConfigModule,
-    CommonModule,
+    KernelModule,
     DatabaseModule,
     AuditModule,
-    RateLimitsModule,
+    referencesModule(),
+    RedisModule,
     ApiKeysModule,
     SessionsModule,
     UsersModule,

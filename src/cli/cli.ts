@@ -2,10 +2,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
 import { existsSync } from 'node:fs';
-import { AppError } from '../common/app-error';
+import { AppError } from '../http/app-error';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { loadDotEnv } from '../config/dotenv';
-import { IN_MEMORY } from '../database/data-source-options';
+import { IN_MEMORY } from '../app/data-source-options';
 import { CliModule } from './cli.module';
 import { createKey, Io, listKeys, migrate, resetPassword } from './commands';
 

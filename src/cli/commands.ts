@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { CreateApiKeyDto } from '../api-keys/api-key.dto';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import { randomString } from '../common/secrets';
-import { AppValidationPipe } from '../common/validation';
+import { randomString } from '../secrets/secrets';
+import { AppValidationPipe } from '../validation/validation';
 import { UpdateUserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
-import { ActivityBuffer } from '../common/activity-buffer';
+import { ActivityBuffer } from '../concurrency/activity-buffer';
 import { WriteLock } from './write-lock';
 
 /**

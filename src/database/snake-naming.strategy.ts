@@ -1,5 +1,5 @@
 import { DefaultNamingStrategy, NamingStrategyInterface } from 'typeorm';
-import { snakeCase as snake } from '../common/naming';
+import { snakeCase as snake } from '../validation/naming';
 
 /** Entity properties are camelCase; columns are snake_case. */
 export class SnakeNamingStrategy

@@ -1,6 +1,12 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsBoolean } from 'class-validator';
-import { IdList, Optional, ScopeId, Text, Title } from '../common/validation';
+import {
+  IdList,
+  Optional,
+  ScopeId,
+  Text,
+  Title,
+} from '../validation/validation';
 import {
   propertiesOf,
   type CrudResource,

@@ -1,6 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { IsString, MaxLength, registerDecorator } from 'class-validator';
-import { Optional } from '../common/validation';
+import { Optional } from '../validation/validation';
 import { NamedRecordDto } from '../resources/shared.dto';
 import {
   propertiesOf,

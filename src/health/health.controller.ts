@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/policy.decorator';
-import { AppError } from '../common/app-error';
+import { Public } from '../access/policy.decorator';
+import { AppError } from '../http/app-error';
 import {
   Answers,
   MayFail,
@@ -9,7 +9,7 @@ import {
   strict,
   Summary,
   text,
-} from '../common/schema';
+} from '../validation/schema';
 import { REDIS } from '../redis/redis.module';
 import type { RedisLink } from '../redis/redis-link';
 

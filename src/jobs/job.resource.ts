@@ -2,8 +2,8 @@ import {
   propertiesOf,
   type ResourceDefinition,
 } from '../resources/resource-definition';
-import { listOf, text } from '../common/schema';
-import { SCOPE_ID } from '../common/validation';
+import { listOf, text } from '../validation/schema';
+import { SCOPE_ID } from '../validation/validation';
 import { JOB_STATES, Job } from './job.entity';
 
 /** Jobs share listing, reading and deleting with the other resources; running and aborting are their own. */

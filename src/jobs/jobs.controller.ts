@@ -11,12 +11,12 @@ import {
   Authenticated,
   Caller,
   RequirePrivileges,
-} from '../auth/policy.decorator';
+} from '../access/policy.decorator';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import type { Principal } from '../auth/principal';
-import { Scoped } from '../auth/scope.guard';
-import { Answers, MayFail, page } from '../common/schema';
-import { PageQuery } from '../common/validation';
+import type { Principal } from '../access/principal';
+import { Scoped } from '../access/scoped.decorator';
+import { Answers, MayFail, page } from '../validation/schema';
+import { PageQuery } from '../validation/validation';
 import { recordSchema } from '../resources/record-schema';
 import { EVENTS } from '../events/event.resource';
 import { JOBS } from './job.resource';

@@ -1,7 +1,7 @@
-import { actorOf, type Principal } from '../auth/principal';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { newId } from '../common/secrets';
+import { actorOf, type Principal } from '../access/principal';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { newId } from '../secrets/secrets';
 import { WriteLock } from '../database/write-lock';
 import { Event } from '../events/event.entity';
 import type {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Principal } from '../auth/principal';
-import { AppError } from '../common/app-error';
+import type { Principal } from '../access/principal';
+import { AppError } from '../http/app-error';
 import { User } from '../users/user.entity';
 
 /** The signed-in user behind a principal; an API key has no second factors (404, as on /api/me/*). */

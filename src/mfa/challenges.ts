@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock';
-import { sha256Hex } from '../common/secrets';
+import { Clock } from '../time/clock';
+import { sha256Hex } from '../secrets/secrets';
 import { WriteLock } from '../database/write-lock';
 import { MfaKeys } from './mfa-keys';
 import { SpentChallenge } from './spent-challenge.entity';

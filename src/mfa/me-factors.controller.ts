@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { Authenticated, Caller } from '../auth/policy.decorator';
-import type { Principal } from '../auth/principal';
-import { Answers, MayFail, Summary } from '../common/schema';
+import { Authenticated, Caller } from '../access/policy.decorator';
+import type { Principal } from '../access/principal';
+import { Answers, MayFail, Summary } from '../validation/schema';
 import { CallerUser } from './caller-user';
 import { ConfirmTotpDto, RegisterPasskeyDto } from './mfa.dto';
 import {

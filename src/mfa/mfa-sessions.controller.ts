@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { Authenticated, Public } from '../auth/policy.decorator';
-import { authOf } from '../auth/request-auth';
-import { Answers, MayFail, Summary } from '../common/schema';
+import { Authenticated, Public } from '../access/policy.decorator';
+import { authOf } from '../access/request-auth';
+import { Answers, MayFail, Summary } from '../validation/schema';
 import { setSessionCookie, signInClientOf } from '../sessions/session-cookie';
 import {
   MfaSignInDto,

@@ -1,5 +1,5 @@
 import { IsObject, IsString, Length } from 'class-validator';
-import { Optional, Title } from '../common/validation';
+import { Optional, Title } from '../validation/validation';
 
 /** A TOTP code (six digits) or a recovery code; spaces and dashes allowed. */
 const CODE_LENGTH = [1, 64] as const;

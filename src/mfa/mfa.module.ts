@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { MfaSessionsController } from './mfa-sessions.controller';
@@ -26,6 +27,7 @@ import { TotpFactor } from './totp-factor.entity';
       Passkey,
       MfaToken,
     ]),
+    AuditModule,
     SessionsModule,
   ],
   controllers: [MeFactorsController, MfaSessionsController],

@@ -10,7 +10,7 @@ import {
   strict,
   text,
   type Schema,
-} from '../common/schema';
+} from '../validation/schema';
 import { USER_SCHEMA } from '../users/user.view';
 import { MFA_METHODS } from './mfa-methods';
 

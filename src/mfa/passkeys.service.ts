@@ -14,9 +14,9 @@ import {
 import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditLog } from '../audit/audit-log';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { newId } from '../common/secrets';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { newId } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import type { User } from '../users/user.entity';

@@ -1,4 +1,4 @@
-import { randomString, sha256Hex } from '../common/secrets';
+import { randomString, sha256Hex } from '../secrets/secrets';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** No 0/o, 1/l/i: a code copied from paper reads one way. */

@@ -1,5 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { AppError } from '../common/app-error';
+import { AppError } from '../http/app-error';
 import type { SecondFactorDto } from './mfa.dto';
 
 /** What a second step presents: a code (TOTP or recovery) or a passkey's assertion. */

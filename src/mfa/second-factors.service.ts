@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditLog } from '../audit/audit-log';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialChanges } from '../common/credential-changes';
-import { newId } from '../common/secrets';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { ChangeBus } from '../bus/change-bus';
+import { newId } from '../secrets/secrets';
 import { WriteLock } from '../database/write-lock';
 import type { User } from '../users/user.entity';
 import { MfaKeys } from './mfa-keys';
@@ -35,7 +35,7 @@ export class SecondFactors {
     private readonly keys: MfaKeys,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditContext } from '../audit/audit-context';
-import type { RequestAuth } from '../auth/request-auth';
-import { AppError } from '../common/app-error';
+import type { RequestAuth } from '../access/request-auth';
+import { AppError } from '../http/app-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/user.entity';

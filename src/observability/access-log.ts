@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
-import { actorOf } from '../auth/principal';
-import { authOf } from '../auth/request-auth';
-import { redactHeaders } from '../common/http.middleware';
-import { redactUrl } from '../common/query-params';
-import { REQUEST_ID_HEADER, chooseRequestId } from '../common/request-id';
+import { actorOf } from '../access/principal';
+import { authOf } from '../access/request-auth';
+import { redactHeaders } from '../http/http.middleware';
+import { redactUrl } from '../http/query-params';
+import { REQUEST_ID_HEADER, chooseRequestId } from '../http/request-id';
 
 /** Called once per request when its response is done (metrics). */
 export type RequestObserver = (

@@ -16,8 +16,8 @@ import {
 } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ApiKeyVerifier } from '../api-keys/api-key.verifier';
-import { authOf } from '../auth/request-auth';
-import { errorCodeOf } from '../common/problem.filter';
+import { authOf } from '../access/request-auth';
+import { errorCodeOf } from '../http/problem.filter';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS } from '../redis/redis.module';
 import type { RedisLink } from '../redis/redis-link';

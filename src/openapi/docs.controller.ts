@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
 import { ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/policy.decorator';
-import { AppError } from '../common/app-error';
-import { Summary } from '../common/schema';
+import { Public } from '../access/policy.decorator';
+import { AppError } from '../http/app-error';
+import { Summary } from '../validation/schema';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_PAGE } from './docs-assets';
 import { OpenApiDocument } from './openapi-document';
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../common/app-error';
+import type { ErrorCode } from '../http/app-error';
 
 /** What the document knows about a route, to tell which errors it can answer. */
 export interface RouteTraits {

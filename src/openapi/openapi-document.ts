@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject } from '@nestjs/swagger';
 import { RouteInfo, RouteTable } from '../auth/route-table';
-import { dtoSchema } from '../common/dto-schema';
-import { namedSchemas, Refusals } from '../common/schema';
+import { dtoSchema } from '../validation/dto-schema';
+import { namedSchemas, Refusals } from '../validation/schema';
 import { errorsOf, type RouteTraits } from './error-catalog';
 import { PROBLEM_SCHEMA, problemResponse } from './problem-schema';
 import { dtoArgs } from './route-args';
@@ -95,7 +95,7 @@ function build(app: INestApplication, routes: RouteInfo[]): OpenAPIObject {
       );
     }
     operations += 1;
-    describe(operation as Operation, route, components);
+    describeOperation(operation as Operation, route, components);
   }
   const documented = Object.values(document.paths).flatMap((item) =>
     Object.keys(item).filter((key) => key !== 'parameters'),
@@ -120,7 +120,7 @@ function build(app: INestApplication, routes: RouteInfo[]): OpenAPIObject {
 
 type Operation = OperationObject & Record<`x-${string}`, unknown>;
 
-function describe(
+function describeOperation(
   operation: Operation,
   route: RouteInfo,
   components: Record<string, SchemaObject>,

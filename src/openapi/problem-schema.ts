@@ -1,10 +1,10 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type { ResponseObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { WWW_AUTHENTICATE } from '../common/problem.filter';
-import { integer, listOf, strict, text } from '../common/schema';
+import { WWW_AUTHENTICATE } from '../http/problem.filter';
+import { integer, listOf, strict, text } from '../validation/schema';
 import { ERROR_CATALOG, ERROR_CODES } from './error-catalog';
-import type { ErrorCode } from '../common/app-error';
+import type { ErrorCode } from '../http/app-error';
 
 /**
  * RFC 9457 problem details as ProblemFilter renders them, with every

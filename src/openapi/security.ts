@@ -1,5 +1,5 @@
 import type { SchemaObject, SecuritySchemeObject } from '@nestjs/swagger';
-import { API_KEY_PATTERN } from '../auth/credentials';
+import { API_KEY_PATTERN } from '../access/credentials';
 
 /**
  * The credential places of SPEC §2, in the order the server looks them up

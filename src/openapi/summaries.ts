@@ -1,5 +1,5 @@
 import type { RouteInfo } from '../auth/route-table';
-import { API_PREFIX } from '../app.constants';
+import { API_PREFIX } from '../http/api-prefix';
 
 /** Path words whose plain form would misname the record (SPEC's own names). */
 const NOUNS: Record<string, [string, string]> = {

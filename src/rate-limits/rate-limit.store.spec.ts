@@ -1,4 +1,4 @@
-import { Clock } from '../common/clock';
+import { Clock } from '../time/clock';
 import { InMemoryRateLimitStore, MAX_COUNTED_KEYS } from './rate-limit.store';
 import { SlidingWindow } from './sliding-window';
 

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
-import { Clock } from '../common/clock';
-import type { MaybePromise } from '../common/maybe-promise';
+import { Clock } from '../time/clock';
+import type { MaybePromise } from '../concurrency/maybe-promise';
 import { SlidingWindow, type WindowState } from './sliding-window';
 
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');

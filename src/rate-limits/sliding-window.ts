@@ -37,20 +37,20 @@ export class SlidingWindow {
     const log = this.prune(key, windowMs, now);
     const allowed = log.times.length - log.head < limit;
     if (allowed) log.times.push(now);
-    return { allowed, ...this.describe(log, limit, windowMs, now) };
+    return { allowed, ...this.stateOf(log, limit, windowMs, now) };
   }
 
   /** Records a hit unconditionally (a failed login). */
   hit(key: string, limit: number, windowMs: number, now: number): WindowState {
     const log = this.prune(key, windowMs, now);
     log.times.push(now);
-    return this.describe(log, limit, windowMs, now);
+    return this.stateOf(log, limit, windowMs, now);
   }
 
   peek(key: string, limit: number, windowMs: number, now: number): WindowState {
     const log = this.logs.get(key);
     if (!log) return { count: 0, msUntilAllowed: 0, msUntilOldestLeaves: 0 };
-    return this.describe(this.prune(key, windowMs, now), limit, windowMs, now);
+    return this.stateOf(this.prune(key, windowMs, now), limit, windowMs, now);
   }
 
   forget(key: string): void {
@@ -90,7 +90,7 @@ export class SlidingWindow {
     return log;
   }
 
-  private describe(
+  private stateOf(
     log: Log,
     limit: number,
     windowMs: number,

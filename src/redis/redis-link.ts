@@ -1,10 +1,7 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
-import {
-  CredentialChange,
-  CredentialChanges,
-} from '../common/credential-changes';
+import { Change, ChangeBus } from '../bus/change-bus';
 
 /** The pub/sub channel every instance's changes travel on. */
 export const CHANGES_CHANNEL = 'opsgate:changes';
@@ -17,7 +14,7 @@ const MAX_PENDING = 1000;
 
 interface Envelope {
   from: string;
-  change: CredentialChange;
+  change: Change;
 }
 
 const OPTIONS: RedisOptions = {
@@ -40,7 +37,7 @@ const OPTIONS: RedisOptions = {
 /**
  * The connection to Redis: one client for commands, one for the change
  * channel. It is up when both are ready and subscribed; each transition is
- * logged once and tells CredentialChanges whether caches can be trusted.
+ * logged once and tells ChangeBus whether caches can be trusted.
  * Changes made here are published with this instance's id, so its own echo
  * is ignored.
  */
@@ -53,7 +50,7 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
   private subscribed = false;
   /** What was last logged, so each loss and return is logged once. */
   private reported: 'up' | 'down' | undefined;
-  private pending: CredentialChange[] = [];
+  private pending: Change[] = [];
   private overflowed = false;
   private closing = false;
   private whenUp: (() => void) | undefined;
@@ -62,7 +59,7 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly url: string,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
   ) {
     this.commands = new Redis(url, OPTIONS);
     this.subscriber = new Redis(url, OPTIONS);
@@ -195,7 +192,7 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
     this.reported = state;
   }
 
-  private send(change: CredentialChange): void {
+  private send(change: Change): void {
     if (!this.up) return this.keep(change);
     const envelope: Envelope = { from: this.id, change };
     const sent = this.commands
@@ -206,7 +203,7 @@ export class RedisLink implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Kept for when the channel is back: other instances may still trust their caches. */
-  private keep(change: CredentialChange): void {
+  private keep(change: Change): void {
     if (this.pending.length < MAX_PENDING) this.pending.push(change);
     else this.overflowed = true;
   }

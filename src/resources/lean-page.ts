@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { Page, PageQuery } from '../common/validation';
+import type { Page, PageQuery } from '../validation/validation';
 import { toNumber } from '../database/dialect';
 import type { RecordBase } from './record-base';
 import type { RecordView, WireFormat } from './wire-format';

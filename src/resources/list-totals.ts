@@ -1,10 +1,10 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import {
   restrictsCategories,
   restrictsGroups,
   type ScopeMapping,
-} from '../auth/scope';
-import type { CredentialChanges } from '../common/credential-changes';
+} from '../access/scope';
+import type { ChangeBus } from '../bus/change-bus';
 
 /** What decides the filter of applyScopeFilter for this caller: its restricted dimensions. */
 export function scopeKey(mapping: ScopeMapping, caller: Principal): string {
@@ -23,7 +23,7 @@ export function scopeKey(mapping: ScopeMapping, caller: Principal): string {
  * Answers about one table's lists (totals, pages) by what they depend on: the
  * caller's scope, and for a page its bounds. A list only changes when its
  * table does, so everything is dropped on every change to it (this
- * instance's at once, others' through CredentialChanges) and nothing is used
+ * instance's at once, others' through ChangeBus) and nothing is used
  * while changes may be missed. `budget` bounds the total weight kept; past
  * it everything is cleared rather than evicted in order (reaching it means
  * many distinct scopes or pages between two writes: unusual).
@@ -36,7 +36,7 @@ export class ListMemory<V> {
 
   constructor(
     resource: string,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly budget: number,
     private readonly weigh: (value: V) => number = () => 1,
   ) {

@@ -1,7 +1,13 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { snakeCase } from '../common/naming';
-import { dtoSchema } from '../common/dto-schema';
-import { instant, named, type Schema, strict, text } from '../common/schema';
+import { snakeCase } from '../validation/naming';
+import { dtoSchema } from '../validation/dto-schema';
+import {
+  instant,
+  named,
+  type Schema,
+  strict,
+  text,
+} from '../validation/schema';
 import type { ResourceDefinition } from './resource-definition';
 
 const pascal = (noun: string) =>

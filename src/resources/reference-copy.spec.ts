@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
-import { CredentialChanges } from '../common/credential-changes';
+import type { Principal } from '../access/principal';
+import { ChangeBus } from '../bus/change-bus';
 import { ReferenceCopy, type ReferenceEntry } from './reference-copy';
 
 const caller: Principal = {
@@ -21,7 +21,7 @@ const entry = (id: string): ReferenceEntry => ({
 
 /** A copy whose loads are answered by the test, one at a time. */
 function setup() {
-  const changes = new CredentialChanges();
+  const changes = new ChangeBus();
   const pending: ((entries: ReferenceEntry[]) => void)[] = [];
   const failures: ((error: Error) => void)[] = [];
   const copy = new ReferenceCopy(

@@ -1,17 +1,14 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import {
   restrictsCategories,
   restrictsGroups,
   scopeDenial,
   type ResourceScope,
   type ScopeMapping,
-} from '../auth/scope';
-import type {
-  CredentialChange,
-  CredentialChanges,
-} from '../common/credential-changes';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
-import type { Page, PageQuery } from '../common/validation';
+} from '../access/scope';
+import type { Change, ChangeBus } from '../bus/change-bus';
+import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
+import type { Page, PageQuery } from '../validation/validation';
 import type { ReferenceTarget } from './resource-definition';
 import type { RecordView } from './wire-format';
 
@@ -28,7 +25,7 @@ interface Snapshot {
   byId: Map<string, RecordView>;
 }
 
-const affects = (change: CredentialChange, resource: ReferenceTarget) =>
+const affects = (change: Change, resource: ReferenceTarget) =>
   change.kind === 'all' ||
   (change.kind === 'records' && change.resource === resource);
 
@@ -53,7 +50,7 @@ function snapshotOf(entries: ReferenceEntry[]): Snapshot {
  * An in-process copy of one reference table (categories, server groups,
  * roles), which nearly every request reads and few write. It is loaded on
  * first use and dropped on every change to the table (from this instance at
- * once, from others through CredentialChanges), then loaded again: a reload
+ * once, from others through ChangeBus), then loaded again: a reload
  * keeps the database's own order, which a patched copy would have to restate.
  * While changes from other instances may be missed (`trusted` false) there is
  * no copy: callers read the database.
@@ -69,7 +66,7 @@ export class ReferenceCopy {
   constructor(
     resource: ReferenceTarget,
     private readonly mapping: ScopeMapping,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly load: () => Promise<ReferenceEntry[]>,
   ) {
     changes.subscribe((change) => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
-import { AppError, FieldError } from '../common/app-error';
+import { AppError, FieldError } from '../http/app-error';
 import { dialectOf, jsonArrayElements } from '../database/dialect';
 import type { RecordBase } from './record-base';
 import type {

@@ -1,19 +1,11 @@
 import type { Type } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
-import type { CatalogResource } from '../auth/privileges';
-import type { ScopeMapping } from '../auth/scope';
-import type { Schema } from '../common/schema';
+import type { Principal } from '../access/principal';
+import type { CatalogResource } from '../access/privileges';
+import type { ScopedResource } from '../access/scoped.decorator';
+import type { Schema } from '../validation/schema';
 import type { RecordBase } from './record-base';
 
-/** A scoped kind of record: enough for the ScopeGuard and list filters. */
-export interface ScopedResource<E extends RecordBase = RecordBase> {
-  /** Singular, for messages: "event". */
-  noun: string;
-  entity: Type<E>;
-  scope: ScopeMapping;
-  /** Values a new record takes when the body leaves them out (scope included). */
-  defaults: Partial<Record<string, unknown>>;
-}
+export type { ScopedResource };
 
 /** A property that names other records, which must exist (400) and cannot be deleted while named (409). */
 export interface Reference {

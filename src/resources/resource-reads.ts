@@ -4,12 +4,12 @@ import type {
   FindOptionsWhere,
   Repository,
 } from 'typeorm';
-import type { Principal } from '../auth/principal';
-import { scopeOf } from '../auth/scope';
-import { AppError } from '../common/app-error';
-import type { CredentialChanges } from '../common/credential-changes';
-import { andThen, type MaybePromise } from '../common/maybe-promise';
-import type { Page, PageQuery } from '../common/validation';
+import type { Principal } from '../access/principal';
+import { scopeOf } from '../access/scope';
+import { AppError } from '../http/app-error';
+import type { ChangeBus } from '../bus/change-bus';
+import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
+import type { Page, PageQuery } from '../validation/validation';
 import { LeanPages } from './lean-page';
 import type { RecordBase } from './record-base';
 import { ListMemory, scopeKey } from './list-totals';
@@ -43,7 +43,7 @@ export class ResourceReads<E extends RecordBase> {
   constructor(
     private readonly definition: ResourceDefinition<E>,
     dataSource: DataSource,
-    changes: CredentialChanges,
+    changes: ChangeBus,
   ) {
     this.repo = dataSource.getRepository(definition.entity);
     this.format = new WireFormat(definition, dataSource);

@@ -15,16 +15,16 @@ import {
   Authenticated,
   Caller,
   RequirePrivileges,
-} from '../auth/policy.decorator';
+} from '../access/policy.decorator';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import type { Principal } from '../auth/principal';
-import { Scoped, type ScopeSource } from '../auth/scope.guard';
+import type { Principal } from '../access/principal';
+import { Scoped, type ScopeSource } from '../access/scoped.decorator';
 import { ApiBody } from '@nestjs/swagger';
-import { Answers, MayFail, page } from '../common/schema';
-import { AppValidationPipe, PageQuery } from '../common/validation';
+import { Answers, MayFail, page } from '../validation/schema';
+import { AppValidationPipe, PageQuery } from '../validation/validation';
 import { recordSchema } from './record-schema';
 import type { RecordBase } from './record-base';
-import { resourcePrivilege } from '../auth/privileges';
+import { resourcePrivilege } from '../access/privileges';
 import type { CrudResource, ResourceDefinition } from './resource-definition';
 import type { ResourceService } from './resource.service';
 

@@ -3,17 +3,17 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { AuditContext } from '../audit/audit-context';
 import { changedFields, createdFields } from '../audit/audit-details';
 import type { AuditEvent, AuditLog } from '../audit/audit-log';
-import { actorOf, type Principal } from '../auth/principal';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialChanges } from '../common/credential-changes';
-import { newId } from '../common/secrets';
-import { Page, PageQuery } from '../common/validation';
+import { actorOf, type Principal } from '../access/principal';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { ChangeBus } from '../bus/change-bus';
+import { newId } from '../secrets/secrets';
+import { Page, PageQuery } from '../validation/validation';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
 import type { ResourceDefinition } from './resource-definition';
 import { References } from './references';
-import type { MaybePromise } from '../common/maybe-promise';
+import type { MaybePromise } from '../concurrency/maybe-promise';
 import { ResourceReads } from './resource-reads';
 import type { RecordView } from './wire-format';
 
@@ -36,7 +36,7 @@ export class ResourceService<E extends RecordBase> {
     private readonly lock: WriteLock,
     private readonly clock: Clock,
     private readonly references: References,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
   ) {
     this.reads = new ResourceReads(definition, dataSource, changes);

@@ -1,11 +1,11 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { dialectOf, jsonArrayElements } from '../database/dialect';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import {
   restrictsCategories,
   restrictsGroups,
   type ScopeMapping,
-} from '../auth/scope';
+} from '../access/scope';
 
 /**
  * The list form of the scope rule (SPEC §6), in SQL: rows out of scope are left

@@ -1,4 +1,10 @@
-import { IdList, Optional, ScopeId, Text, Title } from '../common/validation';
+import {
+  IdList,
+  Optional,
+  ScopeId,
+  Text,
+  Title,
+} from '../validation/validation';
 
 /** Categories and groups: an id chosen by the creator, a title, a description. */
 export abstract class NamedRecordDto {

@@ -1,8 +1,8 @@
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { Driver } from 'typeorm/driver/Driver';
-import { snakeCase } from '../common/naming';
-import { iso } from '../common/time';
+import { snakeCase } from '../validation/naming';
+import { iso } from '../time/instants';
 import type { RecordBase } from './record-base';
 import type { ResourceDefinition } from './resource-definition';
 

@@ -1,8 +1,8 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { IsBoolean } from 'class-validator';
-import { RightsDto } from '../auth/grants';
-import { assertMayGrant } from '../auth/escalation';
-import { Optional, ScopeId, Text, Title } from '../common/validation';
+import { RightsDto } from '../access/grants';
+import { assertMayGrant } from '../access/escalation';
+import { Optional, ScopeId, Text, Title } from '../validation/validation';
 import {
   propertiesOf,
   type CrudResource,

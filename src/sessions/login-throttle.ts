@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error';
+import { AppError } from '../http/app-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   RATE_LIMIT_STORE,

@@ -1,13 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { grantedPrincipal, type Principal } from '../auth/principal';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialCache } from '../common/credential-cache';
-import { CredentialChanges } from '../common/credential-changes';
-import { andThen, type MaybePromise, refuse } from '../common/maybe-promise';
-import { csrfTokenFor, safeEqual, sha256Hex } from '../common/secrets';
+import { grantedPrincipal, type Principal } from '../access/principal';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { CredentialCache } from '../cache/credential-cache';
+import { ChangeBus } from '../bus/change-bus';
+import {
+  andThen,
+  type MaybePromise,
+  refuse,
+} from '../concurrency/maybe-promise';
+import { csrfTokenFor, safeEqual, sha256Hex } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
@@ -52,7 +56,7 @@ export class SessionVerifier implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
     lock: WriteLock,
-    changes: CredentialChanges,
+    changes: ChangeBus,
   ) {
     this.cache = new CredentialCache(
       cacheOptions(config),

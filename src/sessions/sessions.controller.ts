@@ -10,8 +10,8 @@ import {
 import type { SchemaObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { Authenticated, Public } from '../auth/policy.decorator';
-import { authOf } from '../auth/request-auth';
+import { Authenticated, Public } from '../access/policy.decorator';
+import { authOf } from '../access/request-auth';
 import {
   Answers,
   MayFail,
@@ -21,7 +21,7 @@ import {
   named,
   strict,
   text,
-} from '../common/schema';
+} from '../validation/schema';
 import { USER_SCHEMA } from '../users/user.view';
 import { LoginDto } from './login.dto';
 import {

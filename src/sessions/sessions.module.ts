@@ -1,3 +1,5 @@
+import { RedisModule } from '../redis/redis.module';
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
@@ -8,7 +10,11 @@ import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, User])],
+  imports: [
+    AuditModule,
+    RedisModule,
+    TypeOrmModule.forFeature([Session, User]),
+  ],
   controllers: [SessionsController],
   providers: [SessionsService, SessionVerifier, LoginThrottle],
   // LoginThrottle: second factors count toward the same lockout (SPEC §18).

@@ -9,21 +9,21 @@ import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import type { AuditDetails } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit-log';
-import type { RequestAuth } from '../auth/request-auth';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { CredentialChanges } from '../common/credential-changes';
+import type { RequestAuth } from '../access/request-auth';
+import { AppError } from '../http/app-error';
+import { Clock } from '../time/clock';
+import { ChangeBus } from '../bus/change-bus';
 import {
   csrfTokenFor,
   newId,
   newToken,
   randomString,
   sha256Hex,
-} from '../common/secrets';
+} from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
-import { Semaphore } from '../common/semaphore';
+import { Semaphore } from '../concurrency/semaphore';
 import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
@@ -99,9 +99,16 @@ export class SessionsService
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
-    private readonly changes: CredentialChanges,
+    private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    // Users announce a new password, a deletion or a re-enabling; the sessions end here.
+    changes.handle(async (change) => {
+      if (change.kind !== 'user' || !change.endSessions) return;
+      const { userId } = change;
+      await this.lock.exclusive(() => this.sessions.delete({ userId }));
+    });
+  }
 
   /**
    * The second step of a sign-in (SPEC §18), registered by the second-factor
@@ -280,14 +287,6 @@ export class SessionsService
       });
     });
     this.changes.publish({ kind: 'session', id });
-  }
-
-  /** A user changed: drop cached copies, and end its sessions when asked to. */
-  async userChanged(userId: number, endSessions: boolean): Promise<void> {
-    if (endSessions) {
-      await this.lock.exclusive(() => this.sessions.delete({ userId }));
-    }
-    this.changes.publish({ kind: 'user', userId });
   }
 
   /** Deletes sessions that ended more than a day ago. */

@@ -1,6 +1,11 @@
 import { PartialType } from '@nestjs/mapped-types';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { NoAngleBrackets, Optional, ScopeId, Text } from '../common/validation';
+import {
+  NoAngleBrackets,
+  Optional,
+  ScopeId,
+  Text,
+} from '../validation/validation';
 import {
   propertiesOf,
   type CrudResource,

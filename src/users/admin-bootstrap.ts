@@ -4,8 +4,8 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ADMIN } from '../auth/privileges';
-import { randomString } from '../common/secrets';
+import { ADMIN } from '../access/privileges';
+import { randomString } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersService } from './users.service';
 

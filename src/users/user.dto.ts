@@ -6,8 +6,8 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { GrantsDto } from '../auth/grants';
-import { NoAngleBrackets, Optional } from '../common/validation';
+import { GrantsDto } from '../access/grants';
+import { NoAngleBrackets, Optional } from '../validation/validation';
 
 export const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { GrantColumns } from '../auth/grants';
+import { GrantColumns } from '../access/grants';
 import { InstantColumn } from '../database/columns';
 
 @Entity('users')

@@ -1,5 +1,12 @@
-import { iso } from '../common/time';
-import { bool, instant, listOf, named, strict, text } from '../common/schema';
+import { iso } from '../time/instants';
+import {
+  bool,
+  instant,
+  listOf,
+  named,
+  strict,
+  text,
+} from '../validation/schema';
 import type { UserView } from './user.dto';
 import type { User } from './user.entity';
 

@@ -10,9 +10,9 @@ import {
   Query,
 } from '@nestjs/common';
 import { Audit, type AuditContext } from '../audit/audit-context';
-import { RequirePrivileges } from '../auth/policy.decorator';
-import { Answers, MayFail, page } from '../common/schema';
-import { PageQuery } from '../common/validation';
+import { RequirePrivileges } from '../access/policy.decorator';
+import { Answers, MayFail, page } from '../validation/schema';
+import { PageQuery } from '../validation/validation';
 import { USER_SCHEMA } from './user.view';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 import { UsersService } from './users.service';

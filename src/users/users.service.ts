@@ -4,15 +4,15 @@ import { EntityManager, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { CHANGED, changedFields, createdFields } from '../audit/audit-details';
 import { AuditLog } from '../audit/audit-log';
-import { ADMIN } from '../auth/privileges';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { Page, PageQuery } from '../common/validation';
+import { ADMIN } from '../access/privileges';
+import { AppError } from '../http/app-error';
+import { ChangeBus } from '../bus/change-bus';
+import { Clock } from '../time/clock';
+import { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { dialectOf, jsonArrayElements } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import { GRANT_REFERENCES, References } from '../resources/references';
-import { SessionsService } from '../sessions/sessions.service';
 import { hashPassword } from './passwords';
 import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
 import { User } from './user.entity';
@@ -33,7 +33,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly sessions: SessionsService,
+    private readonly bus: ChangeBus,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
     private readonly references: References,
@@ -145,7 +145,7 @@ export class UsersService {
     // so a session never outlives the disabling (while disabled it is refused).
     const endSessions =
       passwordHash !== undefined || (!before.active && after.active);
-    await this.sessions.userChanged(after.id, endSessions);
+    await this.bus.announce({ kind: 'user', userId: after.id, endSessions });
     return userView(after);
   }
 
@@ -160,7 +160,11 @@ export class UsersService {
       });
       return user;
     });
-    await this.sessions.userChanged(user.id, true);
+    await this.bus.announce({
+      kind: 'user',
+      userId: user.id,
+      endSessions: true,
+    });
   }
 
   count(): Promise<number> {

@@ -1,4 +1,4 @@
-import { Clock } from '../../src/common/clock';
+import { Clock } from '../../src/time/clock';
 
 /** A clock that moves only when told to. */
 export class FakeClock extends Clock {

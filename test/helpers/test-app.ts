@@ -3,10 +3,10 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
-import { Clock } from '../../src/common/clock';
-import { AppLogger } from '../../src/common/app-logger';
+import { AppModule } from '../../src/app/app.module';
+import { configureApp } from '../../src/app/app.setup';
+import { Clock } from '../../src/time/clock';
+import { AppLogger } from '../../src/logging/app-logger';
 import {
   APP_CONFIG,
   AppConfig,
@@ -18,7 +18,7 @@ import { FakeClock } from './fake-clock';
 import { testDatabase } from './test-database';
 import { registerApp } from './openapi-hook';
 import { OpenApiValidator } from './openapi-validator';
-import { OpsgateHttpAdapter } from '../../src/common/http-adapter';
+import { OpsgateHttpAdapter } from '../../src/http/http-adapter';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 

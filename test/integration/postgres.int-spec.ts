@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { sha256Hex } from '../../src/common/secrets';
+import { sha256Hex } from '../../src/secrets/secrets';
 import { POSTGRES_MIGRATIONS } from '../../src/database/postgres/migrations';
 import { login } from '../helpers/auth';
 import { ADMIN_PASSWORD, createTestApp, TestApp } from '../helpers/test-app';

@@ -1,8 +1,5 @@
-import { Clock } from '../../src/common/clock';
-import {
-  CredentialChange,
-  CredentialChanges,
-} from '../../src/common/credential-changes';
+import { Clock } from '../../src/time/clock';
+import { Change, ChangeBus } from '../../src/bus/change-bus';
 import { InMemoryRateLimitStore } from '../../src/rate-limits/rate-limit.store';
 import { CHANGES_CHANNEL, RedisLink } from '../../src/redis/redis-link';
 import { RedisRateLimitStore } from '../../src/redis/redis-rate-limit.store';
@@ -16,17 +13,17 @@ import { startRedis, type RedisServer } from './support/redis-server';
 let redis: RedisServer;
 
 interface Instance {
-  changes: CredentialChanges;
+  changes: ChangeBus;
   link: RedisLink;
   store: RedisRateLimitStore;
-  seen: CredentialChange[];
+  seen: Change[];
 }
 
 const instances: Instance[] = [];
 
 async function instance(): Promise<Instance> {
-  const changes = new CredentialChanges();
-  const seen: CredentialChange[] = [];
+  const changes = new ChangeBus();
+  const seen: Change[] = [];
   changes.subscribe((c) => seen.push(c));
   const link = new RedisLink(redis.url, changes);
   await link.onModuleInit();

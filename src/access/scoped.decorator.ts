@@ -1,0 +1,27 @@
+import type { Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ScopeMapping } from './scope';
+
+/** A scoped kind of record: enough for the ScopeGuard and list filters. */
+export interface ScopedResource<E extends { id: string } = { id: string }> {
+  /** Singular, for messages: "event". */
+  noun: string;
+  entity: Type<E>;
+  scope: ScopeMapping;
+  /** Values a new record takes when the body leaves them out (scope included). */
+  defaults: Partial<Record<string, unknown>>;
+}
+
+export type ScopeSource = 'stored' | 'body';
+
+export interface ScopeRule {
+  resource: ScopedResource;
+  /** `stored`: the record named by `:id`; `body`: the values the request would write. */
+  from: ScopeSource[];
+}
+
+export const ScopeRuleMeta = Reflector.createDecorator<ScopeRule>();
+
+/** Declares where a route's scope lives; the ScopeGuard checks it. */
+export const Scoped = (resource: ScopedResource, ...from: ScopeSource[]) =>
+  ScopeRuleMeta({ resource, from });
