@@ -10,6 +10,10 @@ export interface RequestAuth {
   readonly sessionExpiresAt?: number;
   /** Sessions only: the session's CSRF token, for GET /api/me's csrf_token. */
   readonly csrfToken?: string;
+  /** Sessions only: the signed-in user's record id. */
+  readonly userId?: number;
+  /** Sessions only: when a second factor was last completed (epoch ms), for step-up. */
+  readonly steppedUpAt?: number | null;
 }
 
 /**

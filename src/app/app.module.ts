@@ -6,6 +6,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { AuthModule } from '../auth/auth.module';
 import { PrivilegesGuard } from '../auth/privileges.guard';
 import { ScopeGuard } from '../auth/scope.guard';
+import { StepUpGuard } from '../auth/step-up.guard';
 import { KernelModule } from './kernel.module';
 import { ProblemFilter } from '../http/problem.filter';
 import { AppValidationPipe } from '../validation/validation';
@@ -61,6 +62,9 @@ import { consoleModules } from '../web/console-static';
     { provide: APP_GUARD, useExisting: PrivilegesGuard },
     // 4. category / server-group scope of the record and body (403 scope_denied)
     { provide: APP_GUARD, useExisting: ScopeGuard },
+    // 5. step-up and MFA_REQUIRED for sessions (403 step_up_required), last:
+    //    it may read the records an act touches, which the checks above spare.
+    { provide: APP_GUARD, useExisting: StepUpGuard },
   ],
 })
 export class AppModule {}

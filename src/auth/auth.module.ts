@@ -10,9 +10,11 @@ import { MeController } from './me.controller';
 import { PrivilegesGuard } from './privileges.guard';
 import { RouteTable } from './route-table';
 import { ScopeGuard } from './scope.guard';
+import { StepUpGuard } from './step-up.guard';
+import { MfaModule } from '../mfa/mfa.module';
 
 @Module({
-  imports: [RedisModule, ApiKeysModule, SessionsModule],
+  imports: [RedisModule, ApiKeysModule, SessionsModule, MfaModule],
   controllers: [MeController, ApiDescriptionController],
   providers: [
     AuthFailures,
@@ -20,8 +22,16 @@ import { ScopeGuard } from './scope.guard';
     AuthGuard,
     PrivilegesGuard,
     ScopeGuard,
+    StepUpGuard,
     RouteTable,
   ],
-  exports: [AuthService, AuthGuard, PrivilegesGuard, ScopeGuard, RouteTable],
+  exports: [
+    AuthService,
+    AuthGuard,
+    PrivilegesGuard,
+    ScopeGuard,
+    StepUpGuard,
+    RouteTable,
+  ],
 })
 export class AuthModule {}

@@ -69,6 +69,8 @@ export class AuthService {
         sessionRecordId: found.session.id,
         sessionExpiresAt: this.sessions.expiry(found),
         csrfToken: this.sessions.csrfToken(found, credential.secret),
+        userId: found.userId,
+        steppedUpAt: found.session.steppedUpAt?.getTime() ?? null,
       });
       // Only a cookie is sent by the browser on its own; headers and query need script access.
       if (credential.transport === 'cookie' && !SAFE_METHODS.has(req.method)) {

@@ -7,6 +7,7 @@ import { MfaSessionsController } from './mfa-sessions.controller';
 import { MfaSignIn } from './mfa-sign-in.service';
 import { MfaToken } from './mfa-token.entity';
 import { MfaSweeper } from './mfa-sweeper';
+import { FactorDirectory } from './factor-directory';
 import { StepUpService } from './step-up.service';
 import { CallerUser } from './caller-user';
 import { Challenges } from './challenges';
@@ -40,7 +41,8 @@ import { TotpFactor } from './totp-factor.entity';
     MfaSignIn,
     StepUpService,
     MfaSweeper,
+    FactorDirectory,
   ],
-  exports: [SecondFactors, PasskeysService],
+  exports: [FactorDirectory],
 })
 export class MfaModule {}

@@ -1,0 +1,125 @@
+import type { Request } from 'express';
+import { EntityManager, In } from 'typeorm';
+import { ApiKey } from '../api-keys/api-key.entity';
+import { SCOPE_ID } from '../validation/validation';
+import { Role } from '../roles/role.entity';
+import { User } from '../users/user.entity';
+import type { Principal } from '../access/principal';
+import { ADMIN } from '../access/privileges';
+
+/**
+ * The acts that need a second factor completed within STEP_UP_WINDOW
+ * (SPEC §18), by route, each reading what the request would do: the one
+ * place this rule lives. A reader answers what the act is (for the
+ * refusal's detail) or null when this request is not such an act. Bodies
+ * are read before validation, so every value is checked for its form;
+ * something malformed is no act here and the validation pipe refuses it.
+ */
+type ActReader = (
+  req: Request,
+  db: EntityManager,
+  caller: Principal,
+) => Promise<string | null>;
+
+interface Grants {
+  privileges: readonly string[];
+  roles: readonly string[];
+  enabled?: boolean;
+}
+
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? value
+    : undefined;
+const bodyOf = (req: Request): Record<string, unknown> =>
+  typeof req.body === 'object' && req.body !== null
+    ? (req.body as Record<string, unknown>)
+    : {};
+const param = (req: Request, name: string): string | null => {
+  const value: unknown = req.params?.[name];
+  return typeof value === 'string' ? value : null;
+};
+
+/** Whether these grants give `admin`: directly, or through an enabled role. */
+async function holdsAdmin(db: EntityManager, grants: Grants): Promise<boolean> {
+  if (grants.enabled === false) return false;
+  if (grants.privileges.includes(ADMIN)) return true;
+  const ids = grants.roles.filter((id) => SCOPE_ID.test(id)).slice(0, 1000);
+  if (ids.length === 0) return false;
+  const roles = await db.findBy(Role, { id: In(ids), enabled: true });
+  return roles.some((role) => role.privileges.includes(ADMIN));
+}
+
+/** The grants after a body is applied to what is stored (or to nothing, for a create). */
+function merged(stored: Grants | null, body: Record<string, unknown>): Grants {
+  return {
+    privileges: strings(body.privileges) ?? stored?.privileges ?? [],
+    roles: strings(body.roles) ?? stored?.roles ?? [],
+    enabled: typeof body.enabled === 'boolean' ? body.enabled : stored?.enabled,
+  };
+}
+
+/** Granting `admin`: the record holds it after the write and did not before. */
+async function grantsAdmin(
+  db: EntityManager,
+  stored: Grants | null,
+  body: Record<string, unknown>,
+): Promise<boolean> {
+  const before = stored !== null && (await holdsAdmin(db, stored));
+  return !before && (await holdsAdmin(db, merged(stored, body)));
+}
+
+const storedKey = (req: Request, db: EntityManager) => {
+  const id = param(req, 'id');
+  return id ? db.findOneBy(ApiKey, { id }) : Promise.resolve(null);
+};
+
+export const STEP_UP_ACTS: Record<string, ActReader> = {
+  'POST /api/keys': async (req, db) =>
+    (await grantsAdmin(db, null, bodyOf(req)))
+      ? 'Creating a key that holds admin'
+      : null,
+  'PATCH /api/keys/:id': async (req, db) => {
+    const key = await storedKey(req, db);
+    return key && (await grantsAdmin(db, key, bodyOf(req)))
+      ? 'Granting admin to a key'
+      : null;
+  },
+  'POST /api/keys/:id/rotate': async (req, db) => {
+    const key = await storedKey(req, db);
+    return key && (await holdsAdmin(db, key))
+      ? 'Rotating a key that holds admin'
+      : null;
+  },
+  'POST /api/users': async (req, db) =>
+    (await grantsAdmin(db, null, bodyOf(req)))
+      ? 'Granting admin to a user'
+      : null,
+  'PATCH /api/users/:username': async (req, db, caller) => {
+    const username = param(req, 'username');
+    const user = username
+      ? await db.findOneBy(User, { usernameKey: username.toLowerCase() })
+      : null;
+    if (!user) return null;
+    const body = bodyOf(req);
+    if (await grantsAdmin(db, user, body)) return 'Granting admin to a user';
+    const another = user.usernameKey !== caller.id.toLowerCase();
+    return another && body.password !== undefined
+      ? "Changing another user's password"
+      : null;
+  },
+  'POST /api/roles': async (req, db) =>
+    (await grantsAdmin(db, null, bodyOf(req)))
+      ? 'Granting admin to a role'
+      : null,
+  'PATCH /api/roles/:id': async (req, db) => {
+    const id = param(req, 'id');
+    const role = id ? await db.findOneBy(Role, { id }) : null;
+    return role && (await grantsAdmin(db, { ...role, roles: [] }, bodyOf(req)))
+      ? 'Granting admin through a role'
+      : null;
+  },
+  'DELETE /api/me/mfa/totp': () =>
+    Promise.resolve('Removing your authenticator app'),
+  'DELETE /api/me/passkeys/:id': () => Promise.resolve('Removing a passkey'),
+};
