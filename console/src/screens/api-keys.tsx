@@ -84,7 +84,7 @@ function expiresCell(key: ApiKey) {
   if (!key.expires_at) return 'Never';
   return (
     <>
-      {formatDate(key.expires_at)}
+      {formatDate(key.expires_at)}{' '}
       {expiresSoon(key) && <span class="badge expired">Expires soon</span>}
     </>
   );
