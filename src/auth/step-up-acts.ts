@@ -15,7 +15,7 @@ import { ADMIN } from '../access/privileges';
  * are read before validation, so every value is checked for its form;
  * something malformed is no act here and the validation pipe refuses it.
  */
-type ActReader = (
+export type ActReader = (
   req: Request,
   db: EntityManager,
   caller: Principal,

@@ -14,7 +14,7 @@ import { FactorDirectory } from '../mfa/factor-directory';
 import type { MfaMethod } from '../mfa/mfa-methods';
 import { isAdmin, type Principal } from '../access/principal';
 import { type RequestAuth, authOf } from '../access/request-auth';
-import { STEP_UP_ACTS } from './step-up-acts';
+import { type ActReader, STEP_UP_ACTS } from './step-up-acts';
 
 /** What a user covered by MFA_REQUIRED may still do before enrolling (SPEC §18). */
 const ENROLMENT_ROUTES = new Set([
@@ -23,6 +23,11 @@ const ENROLMENT_ROUTES = new Set([
   'DELETE /api/sessions/current',
 ]);
 const ENROLMENT_PREFIXES = ['/api/me/mfa', '/api/me/passkeys'];
+
+interface RouteAct {
+  route: string;
+  act: ActReader | undefined;
+}
 
 export function stepUpRequired(methods: MfaMethod[], detail: string): AppError {
   return new AppError(403, 'step_up_required', detail, { methods });
@@ -38,6 +43,7 @@ export function stepUpRequired(methods: MfaMethod[], detail: string): AppError {
 @Injectable()
 export class StepUpGuard implements CanActivate {
   private readonly windowMs: number;
+  private readonly routes = new WeakMap<object, RouteAct>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,9 +58,8 @@ export class StepUpGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const auth = authOf(req);
     if (auth?.userId === undefined) return true;
-    const route = `${req.method} ${routePath(req)}`;
     const covered = this.covers(auth.principal);
-    const act = STEP_UP_ACTS[route];
+    const { route, act } = this.routeOf(req);
     if (!covered && !act) return true;
     const methods = this.directory.methodsOf(auth.userId);
     // A promise's then() flattens the nested promise of the act's reader.
@@ -75,6 +80,22 @@ export class StepUpGuard implements CanActivate {
         );
       });
     }) as MaybePromise<boolean>;
+  }
+
+  /**
+   * Per mounted route (Express's Route object: one handler may serve the
+   * routes of several resources), once: its key and its act, so other
+   * requests build no string.
+   */
+  private routeOf(req: Request): RouteAct {
+    const mounted = req.route as object | undefined;
+    let known = mounted && this.routes.get(mounted);
+    if (!known) {
+      const route = `${req.method} ${routePath(req)}`;
+      known = { route, act: STEP_UP_ACTS[route] };
+      if (mounted) this.routes.set(mounted, known);
+    }
+    return known;
   }
 
   private covers(principal: Principal): boolean {
