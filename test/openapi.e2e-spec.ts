@@ -229,6 +229,43 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(document)).not.toMatch(/"oneOf":\[\{"format"/);
   });
 
+  it('documents the response headers from each route policy and status', () => {
+    const headers = (path: string, method: string, status: number) =>
+      Object.keys(document.paths[path][method].responses[status].headers);
+    const credential = ['RateLimit', 'RateLimit-Policy', 'X-API-Key-Expires'];
+    expect(headers('/api/health', 'get', 200)).toEqual(['X-Request-Id']);
+    expect(headers('/api/me', 'get', 200)).toEqual([
+      'X-Request-Id',
+      ...credential,
+    ]);
+    expect(headers('/api/me', 'get', 401)).toEqual([
+      'X-Request-Id',
+      'WWW-Authenticate',
+    ]);
+    expect(headers('/api/me', 'get', 429)).toEqual([
+      'X-Request-Id',
+      ...credential,
+      'Retry-After',
+    ]);
+    const create = document.paths['/api/events'].post.responses;
+    for (const status of Object.keys(create)) {
+      expect(create[status].headers['X-Accepted-Privileges'].schema).toEqual({
+        type: 'string',
+        enum: ['create_events'],
+        example: 'create_events',
+      });
+    }
+    expect(
+      document.paths['/api/me'].get.responses[200].headers,
+    ).not.toHaveProperty('X-Accepted-Privileges');
+    const login = document.paths['/api/sessions'].post.responses;
+    expect(login[201].headers['Set-Cookie'].schema.pattern).toBe(
+      '^(session_id)=',
+    );
+    expect(login[401].headers).not.toHaveProperty('Set-Cookie');
+    expect(document.components.headers['X-Request-Id'].required).toBe(true);
+  });
+
   it('names the error codes each route can answer', () => {
     const codes = (path: string, method: string, status: number) =>
       document.paths[path][method].responses[status].content[
@@ -352,7 +389,7 @@ describe('the response hook', () => {
 
     it('fails on an undocumented status, content type or path', () => {
       const seen = {
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' },
         body: {},
       };
       expect(
@@ -362,12 +399,50 @@ describe('the response hook', () => {
         validator.check('GET', '/api/me', {
           ...seen,
           status: 200,
-          headers: { 'content-type': 'text/plain' },
+          headers: { 'content-type': 'text/plain', 'x-request-id': 'r-1' },
         }),
       ).toEqual(['/api/me get 200: content type text/plain not documented']);
       expect(
         validator.check('GET', '/api/nosuch', { ...seen, status: 200 }),
       ).toHaveLength(1);
+    });
+
+    it('fails on a documented header sent where it is not documented, off its schema, or missing where required', () => {
+      const seen = (status: number, headers: Record<string, string>) => ({
+        status,
+        headers: { 'content-type': 'application/problem+json', ...headers },
+        body: {
+          type: 'about:blank',
+          title: 'Too Many Requests',
+          status,
+          code: 'rate_limited',
+          detail: 'Slow down.',
+        },
+      });
+      expect(
+        validator.check(
+          'GET',
+          '/api/health',
+          seen(429, { 'x-request-id': 'r-1', 'retry-after': '1' }),
+        ),
+      ).toEqual(['/api/health get 429: status not documented']);
+      expect(
+        validator.check(
+          'GET',
+          '/api/me',
+          seen(429, {
+            'x-request-id': 'r-1',
+            'retry-after': '0',
+            'set-cookie': 'session_id=abc',
+          }),
+        ),
+      ).toEqual([
+        '/api/me get 429: header retry-after: "0" off its schema',
+        '/api/me get 429: header set-cookie sent but not documented here',
+      ]);
+      expect(
+        validator.check('GET', '/api/me', seen(429, { 'retry-after': '2' })),
+      ).toEqual(['/api/me get 429: header x-request-id missing']);
     });
   });
 });

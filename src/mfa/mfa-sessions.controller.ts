@@ -4,8 +4,12 @@ import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { Authenticated, Public } from '../access/policy.decorator';
 import { authOf } from '../access/request-auth';
-import { Answers, MayFail, Summary } from '../validation/schema';
-import { setSessionCookie, signInClientOf } from '../sessions/session-cookie';
+import { Answers, MayFail, SetsCookie, Summary } from '../validation/schema';
+import {
+  SESSION_COOKIE,
+  setSessionCookie,
+  signInClientOf,
+} from '../sessions/session-cookie';
 import {
   MfaSignInDto,
   MfaTokenDto,
@@ -20,6 +24,9 @@ import {
 import { MfaSignIn, type SignedIn } from './mfa-sign-in.service';
 import { presentedFactor } from './second-factor-check';
 import { StepUpService } from './step-up.service';
+
+const SIGNED_IN_COOKIE =
+  'The session_id cookie, as POST /api/sessions sets it (HttpOnly, SameSite=Lax, Secure over HTTPS).';
 
 /** Sign-in with a second factor or a passkey alone, and step-up (SPEC §18). */
 @Controller('sessions')
@@ -43,6 +50,7 @@ export class MfaSessionsController {
   @Summary('Sign in: the second factor after the password')
   @Public()
   @Answers(201, SIGNED_IN_SCHEMA, 'Signed in; also sets the session_id cookie')
+  @SetsCookie([SESSION_COOKIE], SIGNED_IN_COOKIE)
   @MayFail('mfa_failed', 'account_disabled', 'too_many_login_attempts')
   async complete(
     @Body() dto: MfaSignInDto,
@@ -78,6 +86,7 @@ export class MfaSessionsController {
   @Summary('Sign in with a passkey alone')
   @Public()
   @Answers(201, SIGNED_IN_SCHEMA, 'Signed in; also sets the session_id cookie')
+  @SetsCookie([SESSION_COOKIE], SIGNED_IN_COOKIE)
   @MayFail('login_failed', 'account_disabled')
   async passwordless(
     @Body() dto: PasskeySignInDto,

@@ -6,13 +6,23 @@ import {
   type SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+} from '@nestjs/swagger';
 import { RouteInfo, RouteTable } from '../auth/route-table';
 import { dtoSchema } from '../validation/dto-schema';
-import { namedSchemas, Refusals } from '../validation/schema';
+import {
+  CookieSetter,
+  type CookieNote,
+  namedSchemas,
+  Refusals,
+} from '../validation/schema';
 import { errorsOf, type RouteTraits } from './error-catalog';
 import { PROBLEM_SCHEMA, problemResponse } from './problem-schema';
 import { dtoArgs } from './route-args';
+import { headersFor, SHARED_HEADERS } from './response-headers';
 import { summaryOf } from './summaries';
 import {
   ANY_CREDENTIAL,
@@ -106,6 +116,7 @@ function build(app: INestApplication, routes: RouteInfo[]): OpenAPIObject {
   document.components = {
     schemas: { ...namedSchemas(), ...components, Problem: PROBLEM_SCHEMA },
     securitySchemes: SECURITY_SCHEMES,
+    headers: SHARED_HEADERS,
   };
   document.security = ANY_CREDENTIAL;
   document.servers = [
@@ -178,6 +189,19 @@ function describeOperation(
   assertSuccessDocumented(operation, route);
   for (const [status, codes] of errorsOf(traits)) {
     operation.responses[status] = problemResponse(status, codes);
+  }
+  const headerTraits = {
+    public: isPublic,
+    privileges: policy?.kind === 'privileges' ? policy.privileges : undefined,
+    cookie: Reflect.getMetadata(CookieSetter.KEY, route.handler) as
+      CookieNote | undefined,
+  };
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const documented = response as ResponseObject;
+    documented.headers = {
+      ...documented.headers,
+      ...headersFor(headerTraits, Number(status)),
+    };
   }
 }
 

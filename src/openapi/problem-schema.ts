@@ -1,7 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import type { ResponseObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import { WWW_AUTHENTICATE } from '../http/problem.filter';
 import { integer, listOf, strict, text } from '../validation/schema';
 import { ERROR_CATALOG, ERROR_CODES } from './error-catalog';
 import type { ErrorCode } from '../http/app-error';
@@ -69,21 +68,6 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
-const HEADERS: Record<number, ResponseObject['headers']> = {
-  401: {
-    'WWW-Authenticate': {
-      description: WWW_AUTHENTICATE,
-      schema: text({ const: WWW_AUTHENTICATE } as SchemaObject),
-    },
-  },
-  429: {
-    'Retry-After': {
-      description: 'Whole seconds to wait, at least 1',
-      schema: integer({ minimum: 1 }),
-    },
-  },
-};
-
 /** One response of an operation: the problem schema, narrowed to the codes the route can answer. */
 export function problemResponse(
   status: number,
@@ -93,7 +77,6 @@ export function problemResponse(
     description: `${STATUS_CODES[status]}: ${codes
       .map((code) => `\`${code}\` (${ERROR_CATALOG[code].when})`)
       .join('; ')}`,
-    ...(HEADERS[status] && { headers: HEADERS[status] }),
     content: {
       'application/problem+json': {
         schema: {

@@ -63,6 +63,8 @@ export const DESCRIPTION = `Authentication and authorization for an operations p
 
 **Generated clients**: \`servers\` names the origin this document was fetched from. Each operation's \`security\` lists the credential places as alternatives: configure exactly one credential. With openapi-fetch, as a default header: \`createClient({ baseUrl, headers: { 'X-API-Key': key } })\`. A client that fills every listed scheme from one \`auth\` value (hey-api) must be told which one, e.g. \`auth: (scheme) => scheme.name === 'X-API-Key' ? key : undefined\`, or a session id would go out as \`X-API-Key\` too, be looked up first, and be refused.
 
+**Response headers** are documented on each response: \`X-Request-Id\` on every one; \`X-Accepted-Privileges\` (the privileges the route requires) on every answer of a route that requires some; \`X-API-Key-Expires\` on answers to a key that has an \`expires_at\`; \`Set-Cookie\` where a route sets the session cookie.
+
 **Rate limits**: a key with \`max_per_sec > 0\` gets \`RateLimit-Policy\` and \`RateLimit\` headers on every response and \`429 rate_limited\` beyond its allowance.`;
 
 /**

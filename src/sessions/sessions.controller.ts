@@ -15,6 +15,7 @@ import { authOf } from '../access/request-auth';
 import {
   Answers,
   MayFail,
+  SetsCookie,
   Summary,
   instant,
   listOf,
@@ -25,6 +26,7 @@ import {
 import { USER_SCHEMA } from '../users/user.view';
 import { LoginDto } from './login.dto';
 import {
+  SESSION_COOKIE,
   clearSessionCookie,
   setSessionCookie,
   signInClientOf,
@@ -61,6 +63,10 @@ export class SessionsController {
     MFA_REQUIRED_SCHEMA,
     'The password is right and the user has a second factor: no session yet; continue with POST /api/sessions/mfa',
   )
+  @SetsCookie(
+    [SESSION_COOKIE],
+    'On 201: the session_id cookie (HttpOnly, SameSite=Lax, Secure over HTTPS), the same session as session_id in the body; unsafe requests with it need X-CSRF-Token.',
+  )
   @MayFail('login_failed', 'account_disabled', 'too_many_login_attempts')
   async login(
     @Body() dto: LoginDto,
@@ -82,6 +88,7 @@ export class SessionsController {
   @HttpCode(204)
   @Answers(204)
   @Summary('Log out: end the calling session')
+  @SetsCookie([SESSION_COOKIE], 'Clears the session_id cookie.')
   // An API key has no session to end.
   @MayFail('not_found')
   async logout(

@@ -81,6 +81,19 @@ export const Answers = (status: number, schema?: Schema, description = '') =>
  */
 export const Summary = (summary: string) => ApiOperation({ summary });
 
+export interface CookieNote {
+  names: string[];
+  description: string;
+}
+
+/**
+ * A handler whose successful answers set or clear cookies (Set-Cookie);
+ * the e2e suite fails on a Set-Cookie a route does not declare.
+ */
+export const CookieSetter = Reflector.createDecorator<CookieNote>();
+export const SetsCookie = (names: string[], description: string) =>
+  CookieSetter({ names, description });
+
 /**
  * Error codes a handler can answer besides those its policy, scope, body and
  * parameters imply (openapi/error-catalog.ts derives those).

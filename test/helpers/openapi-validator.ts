@@ -5,9 +5,15 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 /** What the hook needs of a response (a supertest Response has all of it). */
 export interface SeenResponse {
   status: number;
-  headers: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
   body: unknown;
   text?: string;
+}
+
+interface Header {
+  required?: boolean;
+  schema?: { type?: string };
+  $ref?: string;
 }
 
 interface Route {
@@ -28,6 +34,9 @@ export class OpenApiValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly routes: Route[];
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly headerChecks = new Map<Header, ValidateFunction>();
+  /** Every response header the document names anywhere, lower-cased. */
+  private readonly watched: Set<string>;
 
   constructor(private readonly document: OpenAPIObject) {
     addFormats(this.ajv);
@@ -45,6 +54,15 @@ export class OpenApiValidator {
       }))
       // Literal segments win over parameters, as in Express's order here.
       .sort((a, b) => a.params - b.params);
+    this.watched = new Set(
+      Object.values(document.paths)
+        .flatMap((item) => Object.values(item as object))
+        .flatMap((op: { responses?: object }) =>
+          Object.values(op.responses ?? {}),
+        )
+        .flatMap((r: { headers?: object }) => Object.keys(r.headers ?? {}))
+        .map((name) => name.toLowerCase()),
+    );
   }
 
   /** Problems with the response, as sentences; empty when it conforms. */
@@ -62,9 +80,82 @@ export class OpenApiValidator {
     }
     const at = `${route.template} ${verb} ${res.status}`;
     const response = operation.responses[String(res.status)] as
-      { content?: Record<string, unknown> } | undefined;
+      | { content?: Record<string, unknown>; headers?: Record<string, Header> }
+      | undefined;
     if (!response) return [`${at}: status not documented`];
-    const type = (res.headers['content-type'] ?? '').split(';')[0].trim();
+    return [
+      ...this.checkHeaders(at, response.headers ?? {}, res.headers),
+      ...this.checkBody(at, route.template, verb, method, response, res),
+    ];
+  }
+
+  /**
+   * Each header the document names anywhere: sent here only if documented
+   * for this operation and status, with a value its schema accepts; and a
+   * header documented as required is sent.
+   */
+  private checkHeaders(
+    at: string,
+    documented: Record<string, Header>,
+    sent: SeenResponse['headers'],
+  ): string[] {
+    const here = new Map(
+      Object.entries(documented).map(([name, header]) => [
+        name.toLowerCase(),
+        this.resolve(header),
+      ]),
+    );
+    const problems: string[] = [];
+    for (const name of this.watched) {
+      const value = sent[name];
+      const header = here.get(name);
+      if (value === undefined) {
+        if (header?.required) problems.push(`${at}: header ${name} missing`);
+      } else if (!header) {
+        problems.push(`${at}: header ${name} sent but not documented here`);
+      } else {
+        for (const one of ([] as string[]).concat(value)) {
+          const typed =
+            header.schema?.type === 'integer' && /^-?\d+$/.test(one)
+              ? Number(one)
+              : one;
+          if (!this.headerCheck(header)(typed)) {
+            problems.push(
+              `${at}: header ${name}: ${JSON.stringify(one)} off its schema`,
+            );
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private headerCheck(header: Header): ValidateFunction {
+    let validate = this.headerChecks.get(header);
+    if (!validate) {
+      validate = this.ajv.compile(header.schema ?? {});
+      this.headerChecks.set(header, validate);
+    }
+    return validate;
+  }
+
+  private resolve(header: Header): Header {
+    if (!header.$ref) return header;
+    const name = header.$ref.split('/').pop()!;
+    return (this.document.components?.headers?.[name] ?? {}) as Header;
+  }
+
+  private checkBody(
+    at: string,
+    template: string,
+    verb: string,
+    method: string,
+    response: { content?: Record<string, unknown> },
+    res: SeenResponse,
+  ): string[] {
+    const type = String(res.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     if (!response.content) {
       return res.text ? [`${at}: documented without a body, got ${type}`] : [];
     }
@@ -73,7 +164,7 @@ export class OpenApiValidator {
     }
     if (method.toLowerCase() === 'head' || type.startsWith('image/')) return [];
     const body = /[/+]json$/.test(type) ? res.body : res.text;
-    const ref = `openapi#${pointer('', 'paths', route.template, verb, 'responses', String(res.status), 'content', type, 'schema')}`;
+    const ref = `openapi#${pointer('', 'paths', template, verb, 'responses', String(res.status), 'content', type, 'schema')}`;
     return this.validate(ref, body).map((error) => `${at} ${type}: ${error}`);
   }
 
