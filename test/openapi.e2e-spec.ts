@@ -1,5 +1,9 @@
 import { validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportOpenApi } from '../scripts/export-openapi';
 import { RouteTable } from '../src/auth/route-table';
 import { templateOf } from '../src/openapi/openapi-document';
@@ -67,6 +71,37 @@ describe('the OpenAPI document', () => {
       );
     } finally {
       await proxied.close();
+    }
+  });
+
+  it("passes Redocly's recommended rules (redocly.yaml, as npm run lint does)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsgate-redocly-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(document));
+      const run = spawnSync(
+        process.execPath,
+        [
+          require.resolve('@redocly/cli/bin/cli.js'),
+          'lint',
+          file,
+          '--config',
+          join(__dirname, '..', 'redocly.yaml'),
+          '--format',
+          'summary',
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        },
+      );
+      const report = `${run.stdout}${run.stderr}`;
+      expect([run.status, report]).toEqual([0, expect.any(String)]);
+      // Warnings too: redocly.yaml turns off, with a reason, any rule judged wrong.
+      expect(report).toMatch(/Your API description is valid/);
+      expect(report).not.toMatch(/^(error|warning) /m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -49,7 +49,16 @@ const webauthnOptions = (name: string, required: string[]): Schema =>
   named(name, () => ({
     type: 'object',
     required,
-    properties: { challenge: text({ pattern: '^[A-Za-z0-9_-]+$' }) },
+    // Every required member named (any value), so the schema defines what it requires.
+    properties: {
+      ...Object.fromEntries(
+        required.map((field) => [
+          field,
+          { description: 'As SimpleWebAuthn produces it' },
+        ]),
+      ),
+      challenge: text({ pattern: '^[A-Za-z0-9_-]+$' }),
+    },
     additionalProperties: true,
   }));
 
