@@ -52,7 +52,7 @@ describe('audit log: no secret, ever', () => {
       username: 'canary',
       privileges: ['run_jobs'],
     });
-    const newPassword = 'canary-new-password-1';
+    const newPassword = 'sparrow-new-password-1';
     plaintext.push(newPassword);
     await t
       .http()

@@ -173,7 +173,7 @@ const ROWS: Row[] = [
   },
   {
     route: 'POST /api/sessions',
-    body: () => ({ username: 'operator', password: 'operator-pass' }),
+    body: () => ({ username: 'operator', password: 'ops-deploy-42' }),
     expect: [201, 201, 201, 201, 201, 201, 201],
   },
   {
@@ -660,7 +660,7 @@ describe('authorization matrix', () => {
     for (const id of ['web', 'db']) await fixtures.ensure('groups', id);
     await createUser(t.server, adminSession, {
       username: 'operator',
-      password: 'operator-pass',
+      password: 'ops-deploy-42',
       privileges: ALL_BUT_ADMIN,
     });
     const key = async (body: Record<string, unknown>) =>
@@ -684,7 +684,7 @@ describe('authorization matrix', () => {
     ]);
     credentials.set('user', [
       'X-Session-ID',
-      (await login(t.server, 'operator', 'operator-pass')).sessionId,
+      (await login(t.server, 'operator', 'ops-deploy-42')).sessionId,
     ]);
   });
   afterAll(() => t.close());
@@ -694,7 +694,7 @@ describe('authorization matrix', () => {
       const session =
         caller === 'admin'
           ? await login(t.server)
-          : await login(t.server, 'operator', 'operator-pass');
+          : await login(t.server, 'operator', 'ops-deploy-42');
       return ['X-Session-ID', session.sessionId];
     }
     return credentials.get(caller);

@@ -313,6 +313,15 @@ describeOnSqlite('the opsgate CLI', () => {
           file,
           "SELECT actor, details FROM audit_log WHERE action = 'user.update'",
         );
+        // And as a password change of its own (SPEC §16).
+        const changes = await query<{ actor: string; target_id: string }>(
+          file,
+          "SELECT actor, target_id FROM audit_log WHERE action = 'user.password_change'",
+        );
+        expect(changes).toContainEqual({
+          actor: expect.stringMatching(/^cli/),
+          target_id: 'admin',
+        });
         expect(entries.map((entry) => entry.actor)).toContain('cli');
         expect(entries.map((entry) => entry.details).join()).not.toContain(
           password,
@@ -344,6 +353,8 @@ describeOnSqlite('the opsgate CLI', () => {
       ['too short', 'short'],
       ['too long', 'x'.repeat(257)],
       ['empty', ''],
+      ['among the most common', 'password1'],
+      ['containing the username', 'not-the-ADMIN-pass'],
     ])(
       '--stdin refuses a password %s, as the API does',
       async (_, input) => {

@@ -6,6 +6,7 @@ import { CreateApiKeyDto } from '../api-keys/api-key.dto';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { randomString } from '../secrets/secrets';
 import { AppValidationPipe } from '../validation/validation';
+import { passwordProblem } from '../users/password-policy';
 import { UpdateUserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 
@@ -46,12 +47,20 @@ export async function resetPassword(
 ) {
   const password = options.stdin
     ? await firstLine(io.stdin)
-    : randomString(GENERATED_PASSWORD_LENGTH);
+    : generatedPassword(username);
   const dto = await validated(UpdateUserDto, { password });
   // A new password ends every session of the user (UsersService.update).
   await app.get(UsersService).update(username, dto, CLI_AUDIT);
   if (options.stdin) io.err(`Password of "${username}" changed.`);
   else io.out(password);
+}
+
+/** A random password the policy accepts (one that happens to hold the username is drawn again). */
+function generatedPassword(username: string): string {
+  for (;;) {
+    const password = randomString(GENERATED_PASSWORD_LENGTH);
+    if (passwordProblem(password, username) === null) return password;
+  }
 }
 
 export async function createKey(

@@ -1,11 +1,11 @@
 import { IsString, Length } from 'class-validator';
+import { TypedPassword } from '../users/password-policy';
 
 export class LoginDto {
   @IsString()
   @Length(1, 64)
   username: string;
 
-  @IsString()
-  @Length(1, 256)
+  @TypedPassword()
   password: string;
 }

@@ -1,13 +1,18 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { scrypt, timingSafeEqual } from 'node:crypto';
 import type { PasswordCost } from '../config/app-config';
+import { normalizePassword } from './password-policy';
 
-/** The standard PHC encoding, `$argon2id$v=19$m=…,t=…,p=1$salt$hash`: the cost travels with the hash. */
+/**
+ * The standard PHC encoding, `$argon2id$v=19$m=…,t=…,p=1$salt$hash`: the cost
+ * travels with the hash. Of the NFKC form (SPEC §16), so each way of typing
+ * the same characters matches.
+ */
 export function hashPassword(
   password: string,
   cost: PasswordCost,
 ): Promise<string> {
-  return hash(password, {
+  return hash(normalizePassword(password), {
     algorithm: Algorithm.Argon2id,
     memoryCost: cost.memoryCost,
     timeCost: cost.timeCost,
@@ -15,11 +20,22 @@ export function hashPassword(
   });
 }
 
-/** Whether `password` matches `stored`: Argon2id, or a hash of the scrypt scheme opsgate used before. */
+/**
+ * Whether `password` matches `stored`, in its NFKC form or, for a hash
+ * written before passwords were normalized, as typed (a second hash only
+ * for the rare password NFKC changes, whether the user exists or not).
+ */
 export async function verifyPassword(
   password: string,
   stored: string,
 ): Promise<boolean> {
+  const normalized = normalizePassword(password);
+  if (await verifyOne(normalized, stored)) return true;
+  return normalized !== password && verifyOne(password, stored);
+}
+
+/** Argon2id, or a hash of the scrypt scheme opsgate used before. */
+async function verifyOne(password: string, stored: string): Promise<boolean> {
   if (stored.startsWith('$argon2id$')) {
     return verify(stored, password).catch(() => false);
   }

@@ -1,13 +1,8 @@
 import { PartialType } from '@nestjs/mapped-types';
-import {
-  IsBoolean,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsString, Matches, MaxLength } from 'class-validator';
 import { GrantsDto } from '../access/grants';
 import { NoAngleBrackets, Optional } from '../validation/validation';
+import { AllowedPassword } from './password-policy';
 
 export const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -19,8 +14,7 @@ export class CreateUserDto extends GrantsDto {
   })
   username: string;
 
-  @IsString()
-  @Length(8, 256)
+  @AllowedPassword()
   password: string;
 
   @Optional()

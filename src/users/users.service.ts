@@ -13,6 +13,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { dialectOf, jsonArrayElements } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import { GRANT_REFERENCES, References } from '../resources/references';
+import { assertAllowedPassword } from './password-policy';
 import { hashPassword } from './passwords';
 import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
 import { User } from './user.entity';
@@ -104,6 +105,10 @@ export class UsersService {
     dto: UpdateUserDto,
     context: AuditContext,
   ): Promise<UserView> {
+    if (dto.password !== undefined) {
+      // The DTO checked what it could; the username may be only in the URL.
+      assertAllowedPassword(dto.password, dto.username ?? username, 'password');
+    }
     const passwordHash =
       dto.password === undefined ? undefined : await this.hash(dto.password);
     const { before, after } = await this.lock.transaction(async (manager) => {
@@ -133,6 +138,13 @@ export class UsersService {
       const details = changedFields(userView(before), userView(after));
       // That the password changed, never what to.
       if (passwordHash !== undefined) details.password = CHANGED;
+      // SPEC §16: every password change has an entry of its own.
+      if (passwordHash !== undefined) {
+        await this.audit.record(manager, context, {
+          action: 'user.password_change',
+          ...target(after),
+        });
+      }
       await this.audit.record(manager, context, {
         action: 'user.update',
         // The username the change was asked for, and the new one in details.
