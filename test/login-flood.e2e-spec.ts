@@ -2,8 +2,8 @@ import type { Response } from 'supertest';
 import {
   LOGIN_HASH_CONCURRENCY,
   LOGIN_HASH_QUEUE,
-  SessionsService,
-} from '../src/sessions/sessions.service';
+} from '../src/sessions/hash-permits';
+import { SessionsService } from '../src/sessions/sessions.service';
 import * as passwords from '../src/users/passwords';
 import { createUser, login, USER_PASSWORD } from './helpers/auth';
 import { burst, retryAfterSeconds, statusCounts } from './helpers/burst';

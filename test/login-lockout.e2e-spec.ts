@@ -1,7 +1,7 @@
 import {
   LOGIN_HASH_CONCURRENCY,
   LOGIN_HASH_QUEUE,
-} from '../src/sessions/sessions.service';
+} from '../src/sessions/hash-permits';
 import type { Response } from 'supertest';
 import { createUser, login, LoggedIn, USER_PASSWORD } from './helpers/auth';
 import { burst, retryAfterSeconds, statusCounts } from './helpers/burst';

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
+import { HashPermits } from './hash-permits';
 import { LoginThrottle } from './login-throttle';
 import { Session } from './session.entity';
 import { SessionVerifier } from './session.verifier';
@@ -16,7 +17,7 @@ import { SessionsService } from './sessions.service';
     TypeOrmModule.forFeature([Session, User]),
   ],
   controllers: [SessionsController],
-  providers: [SessionsService, SessionVerifier, LoginThrottle],
+  providers: [SessionsService, SessionVerifier, LoginThrottle, HashPermits],
   // LoginThrottle: second factors count toward the same lockout (SPEC §18).
   exports: [SessionsService, SessionVerifier, LoginThrottle],
 })

@@ -27,6 +27,7 @@ import { Semaphore } from '../concurrency/semaphore';
 import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
+import { HashPermits } from './hash-permits';
 import { LoginDto } from './login.dto';
 import { LockoutStart, LoginThrottle } from './login-throttle';
 import { Session, type Aal, type SignInMethod } from './session.entity';
@@ -40,7 +41,6 @@ export interface LoginResult {
   user: UserView;
 }
 
-/** How a session is being signed in: what startSession records with it. */
 /** A right password of a user with a second factor: no session yet (SPEC §18). */
 export interface SecondStepAnswer {
   mfa_required: true;
@@ -54,6 +54,7 @@ export type SecondStep = (
   context: AuditContext,
 ) => Promise<SecondStepAnswer | null>;
 
+/** How a session is being signed in: what startSession records with it. */
 export interface SignIn extends SignInClient {
   method: SignInMethod;
   aal: Aal;
@@ -66,15 +67,6 @@ export interface SignIn extends SignInClient {
 const newHandle = () => randomString(22);
 
 const SWEEP_MS = 60 * 60 * 1000;
-/**
- * One Argon2id hash at a time, each followed by a rest as long as it took
- * (about 35 ms here, so some 15 logins a second under a flood):
- * it runs on libuv's thread pool, which node-sqlite3 shares, and on a small
- * machine every other core is the event loop's. Beyond the few waiting, 429.
- */
-export const LOGIN_HASH_CONCURRENCY = 1;
-/** Logins that may wait for the hash permit (a few hashes' time); beyond them, 429 at once. */
-export const LOGIN_HASH_QUEUE = 7;
 /** Ended sessions are kept a day, so their holders hear "session_expired" rather than "invalid_session". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 
@@ -85,12 +77,6 @@ export class SessionsService
   /** Checked against when the username is unknown, so both failures take the same time. */
   private decoyHash?: Promise<string>;
   private sweeper?: NodeJS.Timeout;
-  /** Password hashes computed at once (SPEC §4); the excess is a 429 at once. */
-  private readonly hashPermits = new Semaphore(
-    LOGIN_HASH_CONCURRENCY,
-    LOGIN_HASH_QUEUE,
-  );
-
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -101,6 +87,7 @@ export class SessionsService
     private readonly lock: WriteLock,
     private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
+    private readonly hashPermits: HashPermits,
   ) {
     // Users announce a new password, a deletion or a re-enabling; the sessions end here.
     changes.handle(async (change) => {
@@ -133,7 +120,7 @@ export class SessionsService
     const attempt = await this.throttle.begin(dto.username, context.ip ?? '');
     let user: User | null;
     try {
-      user = await this.withHashPermit(() => this.check(dto));
+      user = await this.hashPermits.run(() => this.check(dto));
     } catch (error) {
       await this.throttle.end(attempt, 'aborted');
       throw error;
@@ -207,34 +194,6 @@ export class SessionsService
   }
 
   /**
-   * Runs `work` (which hashes) holding one of the few hash permits, after a
-   * short bounded wait, or refuses at once: a flood of logins must not queue
-   * hashes without bound, and
-   * Argon2id runs on libuv's thread pool, which SQLite needs too.
-   */
-  private async withHashPermit<T>(work: () => Promise<T>): Promise<T> {
-    const permit = this.hashPermits.acquire();
-    if (!permit) {
-      throw AppError.tooManyRequests(
-        'too_many_login_attempts',
-        'Too many logins at once; try again in a moment.',
-        1,
-      );
-    }
-    const release = await permit;
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      // The permit rests as long as the hash took before the next one may
-      // start: a flood of logins keeps hashing to half of one core, and the
-      // other half (on a small machine, the event loop's) serves requests.
-      // A login with nobody waiting is not delayed.
-      setTimeout(release, performance.now() - started).unref();
-    }
-  }
-
-  /**
    * The user whose password this is, or null; the same work whether the
    * username exists or not. A hash of an older scheme or a lower cost is
    * replaced once the password has been seen to match.
@@ -265,7 +224,7 @@ export class SessionsService
 
   /** The hash permits of logins (for tests and diagnostics). */
   get hashing(): Readonly<Semaphore> {
-    return this.hashPermits;
+    return this.hashPermits.semaphore;
   }
 
   async logout(
