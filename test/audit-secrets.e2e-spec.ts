@@ -78,6 +78,17 @@ describe('audit log: no secret, ever', () => {
     t.clock.advanceSeconds(t.config.loginWindow + 1);
     const user = await login(t.server, 'canary', newPassword);
     plaintext.push(user.sessionId, user.csrfToken);
+    // The person's own password change, once wrong (access.denied), once right.
+    const own = 'finch-own-password-2';
+    plaintext.push(own);
+    for (const current of [wrong, newPassword]) {
+      await t
+        .http()
+        .put('/api/me/password')
+        .set('X-Session-ID', user.sessionId)
+        .send({ current_password: current, new_password: own })
+        .expect(current === wrong ? 403 : 204);
+    }
     await t
       .http()
       .delete('/api/sessions/current')

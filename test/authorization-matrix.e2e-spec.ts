@@ -241,6 +241,21 @@ const ROWS: Row[] = [
     expect: self(403),
   },
 
+  // A person's own account: any session, no privilege; an API key has none (404)
+  {
+    route: 'PUT /api/me/password',
+    label: 'with a wrong current password',
+    body: () => ({ current_password: 'not-it-9', new_password: 'n3w-secret' }),
+    expect: [401, 403, 404, 404, 404, 404, 403],
+  },
+  { route: 'GET /api/me/sessions', expect: self(200) },
+  {
+    route: 'DELETE /api/me/sessions/:id',
+    label: 'of no session',
+    prepare: () => Promise.resolve({ id: 'NoSuchSessionHandle01' }),
+    expect: self(404),
+  },
+
   // API keys and users: admin only
   { route: 'GET /api/keys', expect: admin(200) },
   {
@@ -292,6 +307,25 @@ const ROWS: Row[] = [
     route: 'DELETE /api/users/:username',
     prepare: (f) => f.user(),
     expect: admin(204),
+  },
+  {
+    route: 'GET /api/users/:username/sessions',
+    prepare: (f) => f.user(),
+    expect: admin(200),
+  },
+  {
+    route: 'DELETE /api/users/:username/sessions',
+    prepare: (f) => f.user(),
+    expect: admin(200),
+  },
+  {
+    route: 'DELETE /api/users/:username/sessions/:id',
+    label: 'of no session',
+    prepare: async (f) => ({
+      ...(await f.user()),
+      id: 'NoSuchSessionHandle01',
+    }),
+    expect: admin(404),
   },
 
   // Categories: a category's scope is its own id
@@ -644,6 +678,9 @@ const ROWS: Row[] = [
     prepare: (f) => f.ticket('dev'),
     expect: write(204, 's', 204),
   },
+
+  // Last: it ends every other session of the caller, those of this test too.
+  { route: 'DELETE /api/me/sessions', expect: self(200) },
 ];
 
 describe('authorization matrix', () => {

@@ -47,6 +47,12 @@ const EXPECTED_ROUTES: string[] = [
   'POST /api/sessions/passkey → public',
   'POST /api/sessions/passkey/options → public',
 
+  // a person's own account (sessions only: an API key gets 404)
+  'PUT /api/me/password → authenticated',
+  'DELETE /api/me/sessions → authenticated',
+  'GET /api/me/sessions → authenticated',
+  'DELETE /api/me/sessions/:id → authenticated',
+
   // API keys
   'GET /api/keys → privileges:admin',
   'POST /api/keys → privileges:admin',
@@ -64,6 +70,9 @@ const EXPECTED_ROUTES: string[] = [
   'DELETE /api/users/:username → privileges:admin',
   'GET /api/users/:username → privileges:admin',
   'PATCH /api/users/:username → privileges:admin',
+  'DELETE /api/users/:username/sessions → privileges:admin',
+  'GET /api/users/:username/sessions → privileges:admin',
+  'DELETE /api/users/:username/sessions/:id → privileges:admin',
 
   // categories
   'GET /api/categories → authenticated',
