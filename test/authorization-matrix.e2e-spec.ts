@@ -255,6 +255,7 @@ const ROWS: Row[] = [
     prepare: () => Promise.resolve({ id: 'NoSuchSessionHandle01' }),
     expect: self(404),
   },
+  { route: 'GET /api/me/activity', expect: self(200) },
 
   // API keys and users: admin only
   { route: 'GET /api/keys', expect: admin(200) },

@@ -48,6 +48,7 @@ const EXPECTED_ROUTES: string[] = [
   'POST /api/sessions/passkey/options → public',
 
   // a person's own account (sessions only: an API key gets 404)
+  'GET /api/me/activity → authenticated',
   'PUT /api/me/password → authenticated',
   'DELETE /api/me/sessions → authenticated',
   'GET /api/me/sessions → authenticated',

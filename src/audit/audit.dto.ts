@@ -48,6 +48,19 @@ export class AuditQuery extends PageQuery {
   until?: string;
 }
 
+/** GET /api/me/activity: a page of the caller's security log, within an optional span. */
+export class ActivityQuery extends PageQuery {
+  /** Entries at or after this instant. */
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  since?: string;
+
+  /** Entries at or before this instant. */
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  until?: string;
+}
+
 const nullableText = orNull(text());
 
 /** The wire shape of an audit entry (SPEC §13); e2e responses are validated against it. */
