@@ -3,8 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import type { Response } from 'supertest';
 import { AppModule } from '../src/app/app.module';
 import { AuthGuard } from '../src/auth/auth.guard';
-import { PrivilegesGuard } from '../src/auth/privileges.guard';
-import { KeyRateLimitGuard } from '../src/auth/key-rate-limit.guard';
+import { AccessDecision } from '../src/auth/access-decision';
+import { AccessGuard } from '../src/auth/access.guard';
 import { keyBucket } from '../src/rate-limits/key-bucket';
 import {
   RATE_LIMIT_STORE,
@@ -337,8 +337,8 @@ describe('per-key rate limits (SPEC §7)', () => {
     });
   });
 
-  describe('guard order: AuthGuard, then KeyRateLimitGuard, then PrivilegesGuard', () => {
-    it('registers the APP_GUARDs in that order in AppModule', () => {
+  describe('order: the credential, then the rate limit, then privileges', () => {
+    it('registers the AuthGuard, then the decision function, in AppModule', () => {
       const providers = Reflect.getMetadata(
         'providers',
         AppModule,
@@ -349,11 +349,15 @@ describe('per-key rate limits (SPEC §7)', () => {
             typeof p === 'object' && 'provide' in p && p.provide === APP_GUARD,
         )
         .map((p) => ('useExisting' in p ? p.useExisting : p.useClass));
-      expect(guards.slice(0, 3)).toEqual([
-        AuthGuard,
-        KeyRateLimitGuard,
-        PrivilegesGuard,
-      ]);
+      expect(guards.slice(0, 2)).toEqual([AuthGuard, AccessGuard]);
+    });
+
+    it('runs the rate limit before privileges and scope (SPEC §19 order)', () => {
+      const names = t.app.get(AccessDecision).names;
+      expect(names.indexOf('rate_limit')).toBeLessThan(
+        names.indexOf('privileges'),
+      );
+      expect(names.indexOf('privileges')).toBeLessThan(names.indexOf('scope'));
     });
 
     it('answers an unknown key 401 invalid_api_key, never 429', async () => {

@@ -11,7 +11,7 @@ import { mountedRoutes } from './helpers/routes';
 import { TestApp, createTestApp } from './helpers/test-app';
 
 /**
- * Every route of the app, its policy and what the ScopeGuard checks on it
+ * Every route of the app, its policy and what the scope check (src/auth/checks/scope.check.ts) checks on it
  * (`+ scope:<record>(stored|body)`). A change here is a change of who may
  * do what: review it as such. Add a section per feature; keep the rows sorted
  * by path, then method.

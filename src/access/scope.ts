@@ -56,7 +56,14 @@ export function assertInScope(
   scope: ResourceScope,
 ): void {
   const denial = scopeDenial(principal, scope);
-  if (!denial) return;
+  if (denial) throw scopeRefusal(principal, denial);
+}
+
+/** The 403 scope_denied for `denial`, naming the category or groups that failed. */
+export function scopeRefusal(
+  principal: Principal,
+  denial: ScopeDenial,
+): AppError {
   const parts: string[] = [];
   if ('category' in denial) {
     parts.push(
@@ -70,7 +77,7 @@ export function assertInScope(
       `group${denial.groups.length > 1 ? 's' : ''} ${denial.groups.map((g) => `"${g}"`).join(', ')}`,
     );
   }
-  throw new AppError(
+  return new AppError(
     403,
     'scope_denied',
     `${describeCaller(principal)} may not act on ${parts.join(' and ')}.`,

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ScopeMapping } from './scope';
 
-/** A scoped kind of record: enough for the ScopeGuard and list filters. */
+/** A scoped kind of record: enough for the scope check and list filters. */
 export interface ScopedResource<E extends { id: string } = { id: string }> {
   /** Singular, for messages: "event". */
   noun: string;
@@ -22,6 +22,6 @@ export interface ScopeRule {
 
 export const ScopeRuleMeta = Reflector.createDecorator<ScopeRule>();
 
-/** Declares where a route's scope lives; the ScopeGuard checks it. */
+/** Declares where a route's scope lives; the scope check (src/auth/checks/scope.check.ts) checks it. */
 export const Scoped = (resource: ScopedResource, ...from: ScopeSource[]) =>
   ScopeRuleMeta({ resource, from });

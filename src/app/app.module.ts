@@ -4,8 +4,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthModule } from '../auth/auth.module';
-import { PrivilegesGuard } from '../auth/privileges.guard';
-import { ScopeGuard } from '../auth/scope.guard';
+import { AccessGuard } from '../auth/access.guard';
 import { StepUpGuard } from '../auth/step-up.guard';
 import { KernelModule } from './kernel.module';
 import { ProblemFilter } from '../http/problem.filter';
@@ -15,9 +14,7 @@ import { DatabaseModule } from './database.module';
 import { HealthModule } from '../health/health.module';
 import { MfaModule } from '../mfa/mfa.module';
 import { MetricsModule } from '../observability/metrics.module';
-import { KeyRateLimitGuard } from '../auth/key-rate-limit.guard';
 import { OpenApiModule } from '../openapi/openapi.module';
-import { RateLimitsModule } from '../auth/rate-limits.module';
 import { RedisModule } from '../redis/redis.module';
 import { referencesModule } from './guarded-resources';
 import { ResourcesModule } from './resources.module';
@@ -34,7 +31,6 @@ import { consoleModules } from '../web/console-static';
     // REDIS_URL: the connection that shares limits and changes (SPEC §14).
     RedisModule,
     AuditModule,
-    RateLimitsModule,
     AuthModule,
     ApiKeysModule,
     SessionsModule,
@@ -56,13 +52,12 @@ import { consoleModules } from '../web/console-static';
     // Guards run in the order listed here:
     // 1. who is calling (request-auth.ts; 401s; strips credentials from body and query)
     { provide: APP_GUARD, useExisting: AuthGuard },
-    // 2. the caller's key within its max_per_sec (needs the key from step 1)
-    { provide: APP_GUARD, useExisting: KeyRateLimitGuard },
-    // 3. the route's @RequirePrivileges (403 missing_privilege)
-    { provide: APP_GUARD, useExisting: PrivilegesGuard },
-    // 4. category / server-group scope of the record and body (403 scope_denied)
-    { provide: APP_GUARD, useExisting: ScopeGuard },
-    // 5. step-up and MFA_REQUIRED for sessions (403 step_up_required), last:
+    // 2. the one decision function (src/auth/access-decision.ts), in SPEC
+    //    §19's order: the key's max_per_sec (429 rate_limited), the route's
+    //    @RequirePrivileges (403 missing_privilege), category / server-group
+    //    scope of the record and body (403 scope_denied). Explain runs it dry.
+    { provide: APP_GUARD, useExisting: AccessGuard },
+    // 3. step-up and MFA_REQUIRED for sessions (403 step_up_required), last:
     //    it may read the records an act touches, which the checks above spare.
     { provide: APP_GUARD, useExisting: StepUpGuard },
   ],

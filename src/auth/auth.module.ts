@@ -7,9 +7,13 @@ import { AuthFailures } from './auth-failures';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { MeController } from './me.controller';
-import { PrivilegesGuard } from './privileges.guard';
+import { AccessDecision } from './access-decision';
+import { AccessGuard } from './access.guard';
+import { PrivilegesCheck } from './checks/privileges.check';
+import { RateLimitCheck } from './checks/rate-limit.check';
+import { ScopeCheck } from './checks/scope.check';
+import { RouteFactsOf } from './route-facts';
 import { RouteTable } from './route-table';
-import { ScopeGuard } from './scope.guard';
 import { StepUpGuard } from './step-up.guard';
 import { MfaModule } from '../mfa/mfa.module';
 
@@ -20,16 +24,20 @@ import { MfaModule } from '../mfa/mfa.module';
     AuthFailures,
     AuthService,
     AuthGuard,
-    PrivilegesGuard,
-    ScopeGuard,
+    RateLimitCheck,
+    PrivilegesCheck,
+    ScopeCheck,
+    AccessDecision,
+    AccessGuard,
+    RouteFactsOf,
     StepUpGuard,
     RouteTable,
   ],
   exports: [
     AuthService,
     AuthGuard,
-    PrivilegesGuard,
-    ScopeGuard,
+    AccessDecision,
+    AccessGuard,
     StepUpGuard,
     RouteTable,
   ],

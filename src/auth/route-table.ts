@@ -10,7 +10,7 @@ export interface RouteInfo {
   path: string;
   /** Undefined when the route declares none (a test fails on that). */
   policy: Policy | undefined;
-  /** What the ScopeGuard checks on this route, if anything. */
+  /** What the scope check (src/auth/checks/scope.check.ts) checks on this route, if anything. */
   scope: ScopeRule | undefined;
   /** Where the route is declared, for readers of other metadata (the OpenAPI document). */
   controller: Type<unknown>;

@@ -57,7 +57,7 @@ export const DESCRIPTION = `Authentication and authorization for an operations p
 
 **Credentials** (see the security schemes): header \`X-API-Key\`, header \`X-Session-ID\`, query \`api_key\`, query \`session_id\`, JSON body property \`api_key\`, cookie \`session_id\` — looked up in that order; the first one present is used, and a present but invalid one is an error (the server never falls back to the next).
 
-**Authorization**: \`x-required-privileges\` on an operation lists the privileges the caller needs, all of them (\`[]\`: any valid credential; \`admin\` implies every privilege). \`x-scope\` says which category / server-group scope the ScopeGuard checks: \`stored\` (the record named in the path) and/or \`body\` (the values the request would write).
+**Authorization**: \`x-required-privileges\` on an operation lists the privileges the caller needs, all of them (\`[]\`: any valid credential; \`admin\` implies every privilege). \`x-scope\` says which category / server-group scope the scope check (src/auth/checks/scope.check.ts) checks: \`stored\` (the record named in the path) and/or \`body\` (the values the request would write).
 
 **Errors** are \`application/problem+json\` (RFC 9457, schema \`Problem\`); each operation lists the \`code\` values it can answer, per status. 401 answers carry \`WWW-Authenticate: ApiKey header="X-API-Key"\`; 429 answers carry \`Retry-After\`. A path that matches no route answers 404 \`not_found\`. Before any route is chosen, a malformed request answers 400 \`malformed_request\` and oversized headers 431 \`headers_too_large\`.
 

@@ -85,6 +85,27 @@ describe('InMemoryRateLimitStore', () => {
     ).toBe(true);
   });
 
+  it('peeks at a window without taking a slot', async () => {
+    await increment('k', 1000, 2);
+    expect(store.peek('k', 1000, 2)).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+    expect(store.peek('k', 1000, 2).totalHits).toBe(1);
+    await increment('k', 1000, 2);
+    expect(store.peek('k', 1000, 2)).toMatchObject({
+      totalHits: 2,
+      isBlocked: true,
+      timeToBlockExpire: 1,
+    });
+    clock.advance(1000);
+    expect(store.peek('k', 1000, 2)).toMatchObject({
+      totalHits: 0,
+      isBlocked: false,
+    });
+    expect(store.peek('never', 1000, 2).totalHits).toBe(0);
+  });
+
   it('keeps keys apart', async () => {
     await increment('a', 1000, 1);
     expect((await increment('a', 1000, 1)).isBlocked).toBe(true);

@@ -38,8 +38,28 @@ export interface FailureCounters {
  * RATE_LIMIT_STORE and nothing else changes.
  */
 export interface RateLimitStore extends ThrottlerStorage, FailureCounters {
+  /**
+   * What `increment` would answer now, recording nothing (a dry run: POST
+   * /api/auth/explain). `isBlocked`: the next hit would be refused.
+   */
+  peek(key: string, ttl: number, limit: number): MaybePromise<RateRecord>;
   /** Drops the state of a key (the key was deleted; a login succeeded). */
   forget(key: string): Promise<void>;
+}
+
+export type RateRecord = ThrottlerStorageRecord;
+
+/** The throttler's record for a window's state: whole seconds, at least 1 while blocked. */
+export function rateRecord(
+  state: WindowState,
+  blocked: boolean,
+): ThrottlerStorageRecord {
+  return {
+    totalHits: state.count,
+    timeToExpire: Math.ceil(state.msUntilOldestLeaves / 1000),
+    isBlocked: blocked,
+    timeToBlockExpire: Math.ceil(state.msUntilAllowed / 1000),
+  };
 }
 
 /** Most client IPs whose failures are remembered: a flood from many IPs cannot exhaust memory. */
@@ -74,12 +94,12 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   ): Promise<ThrottlerStorageRecord> {
     this.longestTtl = Math.max(this.longestTtl, ttl);
     const state = this.window.tryHit(key, limit, ttl, this.clock.now());
-    return Promise.resolve({
-      totalHits: state.count,
-      timeToExpire: Math.ceil(state.msUntilOldestLeaves / 1000),
-      isBlocked: !state.allowed,
-      timeToBlockExpire: Math.ceil(state.msUntilAllowed / 1000),
-    });
+    return Promise.resolve(rateRecord(state, !state.allowed));
+  }
+
+  peek(key: string, ttl: number, limit: number): ThrottlerStorageRecord {
+    const state = this.window.peek(key, limit, ttl, this.clock.now());
+    return rateRecord(state, state.count >= limit);
   }
 
   count(key: string, limit: number, windowMs: number): WindowState {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   InMemoryRateLimitStore,
+  rateRecord,
   type RateLimitStore,
 } from '../rate-limits/rate-limit.store';
 import type { WindowState } from '../rate-limits/sliding-window';
@@ -101,13 +102,17 @@ export class RedisRateLimitStore implements RateLimitStore, OnModuleDestroy {
   ): Promise<ThrottlerStorageRecord> {
     const shared = await this.run(key, ttl, limit, 'try');
     if (!shared) return this.local.increment(key, ttl, limit);
-    const [allowed, count, untilAllowed, untilOldest] = shared;
-    return {
-      totalHits: count,
-      timeToExpire: Math.ceil(untilOldest / 1000),
-      isBlocked: allowed === 0,
-      timeToBlockExpire: Math.ceil(untilAllowed / 1000),
-    };
+    return rateRecord(this.state(shared), shared[0] === 0);
+  }
+
+  async peek(
+    key: string,
+    ttl: number,
+    limit: number,
+  ): Promise<ThrottlerStorageRecord> {
+    const shared = await this.run(key, ttl, limit, 'peek');
+    if (!shared) return this.local.peek(key, ttl, limit);
+    return rateRecord(this.state(shared), shared[1] >= limit);
   }
 
   async count(

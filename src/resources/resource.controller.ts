@@ -46,7 +46,7 @@ const BodyOf = (dto: Type<object>) =>
  */
 export function resourceController(definition: CrudResource): Type<unknown> {
   const { name, createDto, updateDto } = definition;
-  // Records without a scope (roles) get no ScopeGuard rule, so the route table shows none.
+  // Records without a scope (roles) get no scope rule, so the route table shows none.
   const scoped = Object.keys(definition.scope).length > 0;
   const ScopedHere = (...from: ScopeSource[]): MethodDecorator =>
     scoped ? Scoped(definition, ...from) : () => undefined;

@@ -25,7 +25,7 @@ const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
 /**
  * CRUD for every guarded resource: one copy of pagination, scope filtering,
  * reference checks and record shape. Scope on single records is enforced by
- * the ScopeGuard before any of these run.
+ * the scope check before any of these run.
  */
 export class ResourceService<E extends RecordBase> {
   readonly reads: ResourceReads<E>;

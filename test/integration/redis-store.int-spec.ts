@@ -91,6 +91,21 @@ describe('RedisRateLimitStore', () => {
     });
   });
 
+  it("peeks at another instance's window without taking a slot", async () => {
+    const key = fresh();
+    await a.store.increment(key, 1000, 2);
+    expect(await b.store.peek(key, 1000, 2)).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
+    await b.store.increment(key, 1000, 2);
+    expect(await a.store.peek(key, 1000, 2)).toMatchObject({
+      totalHits: 2,
+      isBlocked: true,
+    });
+    expect((await a.store.peek(key, 1000, 2)).timeToBlockExpire).toBe(1);
+  });
+
   it('shares failure counters, says when the oldest leaves, and forgets on request', async () => {
     const key = fresh();
     await a.store.record(key, 2, 60_000);
