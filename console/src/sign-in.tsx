@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { ApiError, client, ok } from './api';
 import { Alert, messageOf } from './ui/alert';
 import { Field } from './ui/fields';
+import { SecondFactor } from './ui/second-factor';
+import { passkeyAnswer, passkeyTrouble } from './webauthn';
 
 /** "Try again in 45 seconds (at 14:05:31)." from a 429's Retry-After (SPEC §21). */
 export function retryText(seconds: number, now = Date.now()): string {
@@ -28,69 +30,160 @@ interface Props {
   onSignedIn: () => void;
 }
 
-/** Sign-in; a refused login (or a lost session) shows the API's detail as an alert. */
+interface SecondStep {
+  token: string;
+  methods: string[];
+}
+
+/**
+ * Sign-in: a password, then a second factor when the account has one, or a
+ * passkey alone (SPEC §18). A refusal shows the API's detail as an alert.
+ */
 export function SignIn(props: Props) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const [alert, setAlert] = useState(props.message);
   const [ended, setEnded] = useState(props.ended);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
+  const [second, setSecond] = useState<SecondStep>();
+  const own = { own401: true };
+
+  const passwordless = async () => {
     setAlert(undefined);
-    setEnded(false);
     try {
-      await ok(client.POST('/api/sessions', { body: { username, password } }), {
-        own401: true,
-      });
+      const options = await ok(client.POST('/api/sessions/passkey/options'));
+      const response = await passkeyAnswer(options);
+      await ok(
+        client.POST('/api/sessions/passkey', { body: { response } }),
+        own,
+      );
       props.onSignedIn();
     } catch (error) {
-      setAlert(refusalOf(error));
-      setBusy(false);
+      setAlert(passkeyTrouble(error) ?? refusalOf(error));
     }
   };
+
   return (
     <main class="sign-in">
-      <form class="card form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <div class="card form">
         <h1>
           <span class="logo" aria-hidden="true" /> opsgate
         </h1>
-        <p class="hint">Sign in to manage API keys, users and access.</p>
-        {ended ? (
+        {ended && (
           <div class="alert" role="alert">
             <p>Your session ended. Sign in again.</p>
             {alert && <p class="hint">{alert}</p>}
           </div>
-        ) : (
-          <Alert message={alert} />
         )}
-        <Field
-          spec={{
-            kind: 'text',
-            name: 'username',
-            label: 'Username',
-            required: true,
-            autocomplete: 'username',
-          }}
-          value={username}
-          onChange={(v) => setUsername(v as string)}
-        />
-        <Field
-          spec={{
-            kind: 'password',
-            name: 'password',
-            label: 'Password',
-            required: true,
-            autocomplete: 'current-password',
-          }}
-          value={password}
-          onChange={(v) => setPassword(v as string)}
-        />
-        <button type="submit" class="primary" disabled={busy}>
-          Sign in
-        </button>
-      </form>
+        {!ended && <Alert message={alert} />}
+        {second ? (
+          <>
+            <p class="hint">
+              Your account has two-factor authentication: one more step.
+            </p>
+            <SecondFactor
+              methods={second.methods}
+              refusal={refusalOf}
+              onCode={async (code) => {
+                const body = { mfa_token: second.token, code };
+                await ok(client.POST('/api/sessions/mfa', { body }), own);
+                props.onSignedIn();
+              }}
+              onPasskey={async () => {
+                const mfa_token = second.token;
+                const options = await ok(
+                  client.POST('/api/sessions/mfa/options', {
+                    body: { mfa_token },
+                  }),
+                  own,
+                );
+                const passkey = await passkeyAnswer(options);
+                const body = { mfa_token, passkey };
+                await ok(client.POST('/api/sessions/mfa', { body }), own);
+                props.onSignedIn();
+              }}
+            />
+            <button
+              type="button"
+              class="link"
+              onClick={() => setSecond(undefined)}
+            >
+              Start over
+            </button>
+          </>
+        ) : (
+          <>
+            <p class="hint">Sign in to manage API keys, users and access.</p>
+            <PasswordForm
+              onRefused={(message) => (setAlert(message), setEnded(false))}
+              onSecondStep={setSecond}
+              onSignedIn={props.onSignedIn}
+            />
+            <p class="or">or</p>
+            <button type="button" onClick={() => void passwordless()}>
+              Sign in with a passkey
+            </button>
+          </>
+        )}
+      </div>
     </main>
+  );
+}
+
+function PasswordForm(props: {
+  onRefused: (message: string | undefined) => void;
+  onSecondStep: (step: SecondStep) => void;
+  onSignedIn: () => void;
+}) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    props.onRefused(undefined);
+    try {
+      const answer = await ok(
+        client.POST('/api/sessions', { body: { username, password } }),
+        { own401: true },
+      );
+      if ('mfa_required' in answer) {
+        props.onSecondStep({
+          token: answer.mfa_token,
+          methods: answer.methods,
+        });
+      } else {
+        props.onSignedIn();
+      }
+    } catch (error) {
+      props.onRefused(refusalOf(error));
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <Field
+        spec={{
+          kind: 'text',
+          name: 'username',
+          label: 'Username',
+          required: true,
+          autocomplete: 'username',
+        }}
+        value={username}
+        onChange={(v) => setUsername(v as string)}
+      />
+      <Field
+        spec={{
+          kind: 'password',
+          name: 'password',
+          label: 'Password',
+          required: true,
+          autocomplete: 'current-password',
+        }}
+        value={password}
+        onChange={(v) => setPassword(v as string)}
+      />
+      <button type="submit" class="primary" disabled={busy}>
+        Sign in
+      </button>
+    </form>
   );
 }

@@ -214,7 +214,7 @@ describe('the console, accessible everywhere', () => {
     const page = await adminPage({ viewport: { width: 1280, height: 860 } });
     await sweep(page, 'light');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await signIn(page, 'admin', 'wrong-password');
     await page.getByRole('alert').waitFor();
     await expectAccessible(page, 'sign-in with an alert');

@@ -170,7 +170,7 @@ describe('the console screens in a browser', () => {
       .getByRole('alert')
       .filter({ hasText: 'The session is not valid.' })
       .waitFor();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await screenshot(page, '14-session-lost');
   });
 
@@ -181,7 +181,7 @@ describe('the console screens in a browser', () => {
     const phone = await narrow.newPage();
     const phoneErrors = watchErrors(phone);
     await phone.goto(server.url);
-    await phone.getByRole('button', { name: 'Sign in' }).waitFor();
+    await phone.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await phone.keyboard.press('Tab');
     await phone.keyboard.type('admin');
     await phone.keyboard.press('Tab');
