@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, client, ok, onSessionLost, setCsrfToken } from './api';
+import {
+  ApiError,
+  client,
+  ok,
+  onSessionLost,
+  onStepUp,
+  setCsrfToken,
+} from './api';
 import { loadContext, type Ctx, type Me } from './context';
 import { Frame, ROUTES } from './frame';
 import { ApiKeysScreen } from './screens/api-keys';
@@ -10,6 +17,7 @@ import { RolesScreen } from './screens/roles';
 import { UsersScreen } from './screens/users';
 import { SignIn } from './sign-in';
 import { Alert, Loading, messageOf } from './ui/alert';
+import { StepUpDialog } from './ui/step-up-dialog';
 
 type State =
   | { kind: 'loading' }
@@ -46,10 +54,41 @@ function Screen({ ctx, route }: { ctx: Ctx; route: string }) {
   }
 }
 
+interface StepUp {
+  methods: string[];
+  done: (steppedUp: boolean) => void;
+}
+
+/**
+ * One step-up dialog at a time: acts refused together for want of a second
+ * factor all wait for the same answer, then are all sent again.
+ */
+function useStepUp() {
+  const [asked, setAsked] = useState<StepUp>();
+  useEffect(() => {
+    let pending: Promise<boolean> | undefined;
+    onStepUp((methods) => {
+      pending ??= new Promise<boolean>((resolve) =>
+        setAsked({
+          methods,
+          done: (steppedUp) => {
+            pending = undefined;
+            setAsked(undefined);
+            resolve(steppedUp);
+          },
+        }),
+      );
+      return pending;
+    });
+  }, []);
+  return asked && <StepUpDialog methods={asked.methods} onDone={asked.done} />;
+}
+
 export function App() {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [fatal, setFatal] = useState<string>();
   const route = useHashRoute();
+  const stepUp = useStepUp();
 
   /** After sign-in or a reload: the cookie session's caller and its CSRF token. */
   const enter = async (first: boolean) => {
@@ -112,6 +151,7 @@ export function App() {
   return (
     <Frame ctx={ctx} current={current} onSignOut={() => void signOut()}>
       <Screen key={current} ctx={ctx} route={current} />
+      {stepUp}
     </Frame>
   );
 }
