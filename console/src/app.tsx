@@ -11,7 +11,7 @@ import { loadContext, type Ctx, type Me } from './context';
 import { Frame, ROUTES } from './frame';
 import { ApiKeysScreen } from './screens/api-keys';
 import { AuditLogScreen } from './screens/audit-log';
-import { MyAccountScreen } from './screens/my-account';
+import { MyAccountScreen } from './account/my-account';
 import { NamedRecordsScreen } from './screens/named-records';
 import { RolesScreen } from './screens/roles';
 import { UsersScreen } from './screens/users';

@@ -1,5 +1,6 @@
 import { titleOf, type Ctx } from '../context';
 import { formatDateTime } from '../format';
+import { TwoFactor } from './two-factor';
 
 const scope = (ids: string[]) => (ids.length ? ids.join(', ') : 'All');
 
@@ -43,6 +44,7 @@ export function MyAccountScreen({ ctx }: { ctx: Ctx }) {
         <dt>Session Expires</dt>
         <dd>{me.expires_at ? formatDateTime(me.expires_at) : 'Never'}</dd>
       </dl>
+      {me.type === 'user' && <TwoFactor />}
     </section>
   );
 }

@@ -27,8 +27,11 @@ export function fieldMessage(
   // "expires_at must…", "privileges.3 must…": the wire name is replaced.
   const wire = new RegExp(`^${name}(\\.\\S+)?\\b\\s*`);
   if (wire.test(text)) return `${label} ${text.replace(wire, '')}`;
-  if (text.toLowerCase().startsWith(label.toLowerCase())) {
-    return label + text.slice(label.length);
+  // "The code does not match" → "Code does not match".
+  for (const lead of ['', 'the ']) {
+    if (text.toLowerCase().startsWith(lead + label.toLowerCase())) {
+      return label + text.slice(lead.length + label.length);
+    }
   }
   return `${label}: ${text}`;
 }
