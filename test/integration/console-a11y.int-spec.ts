@@ -67,7 +67,7 @@ describe('the console, accessible everywhere', () => {
     await api('POST', '/api/roles', { id: 'ops', title: 'Operators' });
     await api('POST', '/api/users', {
       username: 'alice',
-      password: 'alice-password-1',
+      password: 'tulip-harbor-93',
       full_name: 'Alice Smith',
     });
     const key = await api('POST', '/api/keys', {

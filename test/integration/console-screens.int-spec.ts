@@ -51,7 +51,7 @@ describe('the console screens in a browser', () => {
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await button('Add User…').click();
     await textbox('Username').fill('alice');
-    await page.getByLabel('Password', { exact: true }).fill('alice-password-1');
+    await page.getByLabel('Password', { exact: true }).fill('tulip-harbor-93');
     await textbox('Full Name').fill('Alice');
     await page
       .getByRole('group', { name: 'Privileges' })
@@ -79,7 +79,7 @@ describe('the console screens in a browser', () => {
     const other = await context.browser()!.newContext();
     const second = await other.newPage();
     await second.goto(server.url);
-    await signIn(second, 'alice', 'alice-password-1');
+    await signIn(second, 'alice', 'tulip-harbor-93');
     await nav(second, 'Categories').waitFor();
     const links = await second
       .getByRole('navigation', { name: 'Main' })
