@@ -1,6 +1,7 @@
 import { createUser, LoggedIn, login, USER_PASSWORD } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { sql } from './helpers/test-database';
 
 const NEW_PASSWORD = 'violet-harbour-93';
 
@@ -174,6 +175,23 @@ describe('PUT /api/me/password (SPEC §16)', () => {
       expect(await loginStatus(username, USER_PASSWORD)).toBe(201);
     },
   );
+
+  it('answers 409 conflict to a user without a password (single sign-on)', async () => {
+    const { username, logins } = await person();
+    // How single sign-on stores a user it created: no password (SPEC §17).
+    await t.dataSource.query(
+      sql('UPDATE users SET password_hash = ? WHERE username = ?'),
+      ['', username],
+    );
+    expectProblem(
+      await change(logins[0], {
+        current_password: USER_PASSWORD,
+        new_password: NEW_PASSWORD,
+      }),
+      409,
+      'conflict',
+    );
+  });
 
   it('answers 400 for a missing current password or an unknown field', async () => {
     const { logins } = await person();

@@ -43,17 +43,28 @@ export class PasswordChangeService {
       usernameKey: caller.username.toLowerCase(),
     });
     if (!user) throw AppError.notFound(`No user named "${caller.username}".`);
-    if (!user.passwordHash) {
+    const current = user.passwordHash;
+    if (!current) {
       throw AppError.conflict(
         'This account signs in through single sign-on and has no password to change.',
       );
     }
     assertAllowedPassword(dto.new_password, user.username, 'new_password');
-    await this.confirm(user, dto.current_password, context);
+    await this.confirm(user.username, current, dto.current_password, context);
     const passwordHash = await hashPassword(
       dto.new_password,
       this.config.passwordHash,
     );
+    await this.replace(user, passwordHash, caller.sessionRecordId, context);
+  }
+
+  /** One transaction: the new hash, every other session gone, the audit entry. */
+  private async replace(
+    user: User,
+    passwordHash: string,
+    keepSessionId: string,
+    context: AuditContext,
+  ): Promise<void> {
     await this.lock.transaction(async (manager) => {
       await manager.update(
         User,
@@ -64,9 +75,9 @@ export class PasswordChangeService {
         .createQueryBuilder()
         .delete()
         .from(Session)
-        .where('user_id = :userId AND id != :current', {
+        .where('user_id = :userId AND id != :keep', {
           userId: user.id,
-          current: caller.sessionRecordId,
+          keep: keepSessionId,
         })
         .execute();
       await this.audit.record(manager, context, {
@@ -85,15 +96,16 @@ export class PasswordChangeService {
    * stolen session cannot be used to guess the password at leisure).
    */
   private async confirm(
-    user: User,
+    username: string,
+    hash: string,
     password: string,
     context: AuditContext,
   ): Promise<void> {
-    const attempt = await this.throttle.begin(user.username, context.ip ?? '');
+    const attempt = await this.throttle.begin(username, context.ip ?? '');
     let matches: boolean;
     try {
       matches = await this.hashPermits.run(() =>
-        verifyPassword(password, user.passwordHash),
+        verifyPassword(password, hash),
       );
     } catch (error) {
       await this.throttle.end(attempt, 'aborted');
@@ -105,7 +117,7 @@ export class PasswordChangeService {
     );
     if (matches) return;
     // session.lockout, once, when this failure starts one (as a login's would).
-    await this.sessions.recordFailure(user.username, null, lockout, context);
+    await this.sessions.recordFailure(username, null, lockout, context);
     // A 403: the problem filter audits it as access.denied with this code.
     throw new AppError(
       403,
