@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
+import { redactObject } from '../http/secret-params';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
 import type { DenialRecorder } from '../http/denial-recorder';
@@ -15,6 +16,7 @@ import { WriteLock } from '../database/write-lock';
 import { actorOf } from '../access/principal';
 import { authOf } from '../access/request-auth';
 import { auditContextOf, type AuditContext } from './audit-context';
+import { CHANGED } from './audit-details';
 import {
   AuditEntry,
   type AuditDetails,
@@ -72,7 +74,8 @@ export class AuditLog
       code: event.code ?? null,
       ip: context.ip,
       requestId: context.requestId,
-      details: event.details ?? {},
+      // Whatever a caller put in, a secret's value never reaches the log (SPEC §20).
+      details: redactObject(event.details ?? {}, CHANGED),
     };
     await manager.insert(AuditEntry, entry);
   }

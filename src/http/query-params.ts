@@ -24,15 +24,6 @@ function rewriteQuery(
     : url.slice(0, start);
 }
 
-/** For logs: credential values replaced, whatever the case or encoding of their names. */
-export function redactUrl(url: string): string {
-  return rewriteQuery(url, (pair, name) =>
-    CREDENTIAL_PARAMS.has(name.toLowerCase())
-      ? `${pair.split('=', 1)[0]}=[REDACTED]`
-      : pair,
-  );
-}
-
 /** Whether the query string carries `api_key` or `session_id`, as the parser would read it. */
 export function hasQueryCredentials(url: string): boolean {
   const start = url.indexOf('?');

@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { actorOf } from '../access/principal';
 import { authOf } from '../access/request-auth';
 import { redactHeaders } from '../http/http.middleware';
-import { redactUrl } from '../http/query-params';
+import { redactUrl } from '../http/secret-params';
 import { REQUEST_ID_HEADER, chooseRequestId } from '../http/request-id';
 
 /** Called once per request when its response is done (metrics). */
