@@ -121,4 +121,58 @@ describe("errors of Node's HTTP parser are problem+json (SPEC §8)", () => {
       body: '{"status":"ok"}',
     });
   });
+
+  describe('a HEAD the parser refuses (SPEC §8: no body, ever)', () => {
+    /** Everything the server wrote, as bytes: a body after the head would show here. */
+    const rawExchange = (raw: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () =>
+          resolve(Buffer.concat(chunks).toString('latin1')),
+        );
+        socket.write(raw);
+      });
+
+    it.each([
+      [
+        'a bad Content-Length',
+        'HEAD /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+        400,
+      ],
+      [
+        'Content-Length with Transfer-Encoding',
+        'HEAD /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+        400,
+      ],
+      [
+        'headers over the limit',
+        `HEAD /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+      ],
+      [
+        'a refused request after a good one on the same connection',
+        'GET /api/health/live HTTP/1.1\r\nHost: x\r\n\r\nHEAD /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+        400,
+      ],
+    ])('answers %s with a head and no content', async (_name, raw, status) => {
+      const text = await rawExchange(raw);
+      const last = text.lastIndexOf('HTTP/1.1 ');
+      const reply = text.slice(last);
+      expect(reply.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+      expect(reply).toMatch(/\r\nconnection: close\r\n/i);
+      expect(reply).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+      // The head ends the reply: nothing after its blank line.
+      expect(reply.endsWith('\r\n\r\n')).toBe(true);
+    });
+
+    it('still sends the problem body to the same refusal of a GET', async () => {
+      const text = await rawExchange(
+        'GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      );
+      expect(text).toContain('"code":"malformed_request"');
+    });
+  });
 });

@@ -40,6 +40,31 @@ function answerFor(error: NodeJS.ErrnoException): [number, ErrorCode, string] {
   return [400, 'malformed_request', 'The HTTP request is malformed.'];
 }
 
+type ParserError = NodeJS.ErrnoException & {
+  rawPacket?: Buffer;
+  bytesParsed?: number;
+};
+
+const HEAD_LINE = /^HEAD[ \t]/;
+
+/**
+ * Whether the request the parser refused is a HEAD: its request line starts
+ * the message that holds the error, i.e. after the last blank line before
+ * where parsing stopped (an earlier request on the same connection may share
+ * the packet). The application answers HEAD without a body; so must this
+ * (SPEC §8): content after a HEAD response is a protocol error to a client.
+ */
+function isHead(error: ParserError): boolean {
+  const raw = error.rawPacket;
+  if (!raw) return false;
+  const end = Math.min(error.bytesParsed ?? raw.length, raw.length);
+  const before = raw.subarray(0, end);
+  const blank = before.lastIndexOf('\r\n\r\n');
+  const from = blank < 0 ? 0 : blank + 4;
+  const line = raw.subarray(from, from + 8);
+  return HEAD_LINE.test(line.toString('latin1'));
+}
+
 /**
  * Errors raised before the application sees a request (a bad request line,
  * headers over Node's limit, bad framing such as Content-Length with
@@ -48,7 +73,7 @@ function answerFor(error: NodeJS.ErrnoException): [number, ErrorCode, string] {
  * rest of the stream cannot be trusted.
  */
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+  server.on('clientError', (error: ParserError, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
@@ -64,8 +89,10 @@ export function answerClientErrors(server: Server): void {
     })
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');
+    // A HEAD gets the same head, Content-Length included, and no content.
+    const content = isHead(error) ? '' : body;
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${content}`,
     );
   });
   // Node answers a missing Host itself, bare; requireHost below does it instead.
