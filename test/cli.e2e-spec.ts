@@ -7,7 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -211,7 +211,8 @@ describeOnSqlite('the opsgate CLI', () => {
           .get(`/api/keys/${me.body.id}`)
           .set('X-Session-ID', admin.sessionId)
           .expect(200);
-        expect(record.body.created_by).toBe('cli');
+        // SPEC §20: cli:<operating-system user>, which no username can be.
+        expect(record.body.created_by).toBe(`cli:${userInfo().username}`);
         await t.close();
 
         const list = await cli(['list-keys'], { cwd: dir, env });
@@ -319,10 +320,12 @@ describeOnSqlite('the opsgate CLI', () => {
           "SELECT actor, target_id FROM audit_log WHERE action = 'user.password_change'",
         );
         expect(changes).toContainEqual({
-          actor: expect.stringMatching(/^cli/),
+          actor: `cli:${userInfo().username}`,
           target_id: 'admin',
         });
-        expect(entries.map((entry) => entry.actor)).toContain('cli');
+        expect(entries.map((entry) => entry.actor)).toContain(
+          `cli:${userInfo().username}`,
+        );
         expect(entries.map((entry) => entry.details).join()).not.toContain(
           password,
         );

@@ -1,4 +1,5 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
@@ -10,9 +11,27 @@ import { passwordProblem } from '../users/password-policy';
 import { UpdateUserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 
-/** Who the CLI's records and audit entries name as the actor (`created_by`, `actor`). */
-export const CLI_ACTOR = 'cli';
-const CLI_AUDIT: AuditContext = { actor: CLI_ACTOR, ip: null, requestId: null };
+/**
+ * Who the CLI's records and audit entries name as the actor (`created_by`,
+ * `actor`): `cli:<operating-system user>` (SPEC §20). A username can hold no
+ * `:`, so this never names a user, and it says who ran the command.
+ */
+export function cliActor(): string {
+  let name: string | undefined;
+  try {
+    name = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (a container): the environment, else the uid.
+    name = process.env.USER ?? process.env.LOGNAME;
+  }
+  return `cli:${name || `uid-${process.getuid?.() ?? 'unknown'}`}`;
+}
+
+const cliAudit = (): AuditContext => ({
+  actor: cliActor(),
+  ip: null,
+  requestId: null,
+});
 const GENERATED_PASSWORD_LENGTH = 24;
 
 export interface Io {
@@ -50,7 +69,7 @@ export async function resetPassword(
     : generatedPassword(username);
   const dto = await validated(UpdateUserDto, { password });
   // A new password ends every session of the user (UsersService.update).
-  await app.get(UsersService).update(username, dto, CLI_AUDIT);
+  await app.get(UsersService).update(username, dto, cliAudit());
   if (options.stdin) io.err(`Password of "${username}" changed.`);
   else io.out(password);
 }
@@ -77,7 +96,7 @@ export async function createKey(
   }
   if (options.expiresAt !== undefined) body.expires_at = options.expiresAt;
   const dto = await validated(CreateApiKeyDto, body);
-  const created = await app.get(ApiKeysService).create(dto, CLI_AUDIT);
+  const created = await app.get(ApiKeysService).create(dto, cliAudit());
   io.out(created.key);
 }
 
