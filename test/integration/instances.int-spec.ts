@@ -399,6 +399,70 @@ describe('a change made on one instance is seen by the other 100 ms later', () =
       }
     });
 
+    /** The handle of session `id` (SPEC §16), read on a. */
+    async function handleOf(id: string): Promise<string> {
+      const res = await call(a.url, 'GET', '/api/me/sessions', session(id));
+      expect(res.status).toBe(200);
+      const items = res.body.items as { id: string; current: boolean }[];
+      return items.find((item) => item.current)!.id;
+    }
+
+    it('a session ended by its owner from another session', async () => {
+      await newUser('revoker');
+      const lost = await login(a, 'revoker', 'user-password-1');
+      const kept = await login(a, 'revoker', 'user-password-1');
+      const handle = await handleOf(lost);
+      const res = await changedOnOther(
+        me(lost),
+        () =>
+          call(a.url, 'DELETE', `/api/me/sessions/${handle}`, session(kept)),
+        me(lost),
+      );
+      expect([res.status, res.body.code]).toEqual([401, 'invalid_session']);
+      expect((await me(kept)()).status).toBe(200);
+    });
+
+    it("every other session, ended by its owner; and a user's own password change", async () => {
+      await newUser('tidy');
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push(await login(a, 'tidy', 'user-password-1'));
+      }
+      const others = await changedOnOther(
+        me(ids[0]),
+        () => call(a.url, 'DELETE', '/api/me/sessions', session(ids[2])),
+        me(ids[0]),
+      );
+      expect(others.status).toBe(401);
+      expect((await me(ids[2])()).status).toBe(200);
+      const fresh = await login(a, 'tidy', 'user-password-1');
+      const changed = await changedOnOther(
+        me(fresh),
+        () =>
+          call(a.url, 'PUT', '/api/me/password', {
+            ...session(ids[2]),
+            body: {
+              current_password: 'user-password-1',
+              new_password: 'user-password-2',
+            },
+          }),
+        me(fresh),
+      );
+      expect(changed.status).toBe(401);
+      expect((await me(ids[2])()).status).toBe(200);
+    });
+
+    it('a user signed out everywhere by an admin', async () => {
+      await newUser('departing');
+      const id = await login(a, 'departing', 'user-password-1');
+      const res = await changedOnOther(
+        me(id),
+        onA('DELETE', '/api/users/departing/sessions'),
+        me(id),
+      );
+      expect(res.status).toBe(401);
+    });
+
     it("a user's privileges", async () => {
       await newUser('grown');
       const id = await login(a, 'grown', 'user-password-1');
