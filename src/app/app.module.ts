@@ -5,7 +5,6 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthModule } from '../auth/auth.module';
 import { AccessGuard } from '../auth/access.guard';
-import { StepUpGuard } from '../auth/step-up.guard';
 import { KernelModule } from './kernel.module';
 import { ProblemFilter } from '../http/problem.filter';
 import { AppValidationPipe } from '../validation/validation';
@@ -55,11 +54,9 @@ import { consoleModules } from '../web/console-static';
     // 2. the one decision function (src/auth/access-decision.ts), in SPEC
     //    §19's order: the key's max_per_sec (429 rate_limited), the route's
     //    @RequirePrivileges (403 missing_privilege), category / server-group
-    //    scope of the record and body (403 scope_denied). Explain runs it dry.
+    //    scope of the record and body (403 scope_denied), then step-up and
+    //    MFA_REQUIRED for sessions (403 step_up_required). Explain runs it dry.
     { provide: APP_GUARD, useExisting: AccessGuard },
-    // 3. step-up and MFA_REQUIRED for sessions (403 step_up_required), last:
-    //    it may read the records an act touches, which the checks above spare.
-    { provide: APP_GUARD, useExisting: StepUpGuard },
   ],
 })
 export class AppModule {}

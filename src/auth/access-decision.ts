@@ -3,6 +3,7 @@ import { CheckList } from './checks/check-list';
 import { PrivilegesCheck } from './checks/privileges.check';
 import { RateLimitCheck } from './checks/rate-limit.check';
 import { ScopeCheck } from './checks/scope.check';
+import { StepUpCheck } from './checks/step-up.check';
 
 /**
  * The one decision function of SPEC §19: every check after the credential,
@@ -16,7 +17,9 @@ export class AccessDecision extends CheckList {
     rateLimit: RateLimitCheck,
     privileges: PrivilegesCheck,
     scope: ScopeCheck,
+    // Last: it may read the records an act touches, which the checks above spare.
+    stepUp: StepUpCheck,
   ) {
-    super([rateLimit, privileges, scope]);
+    super([rateLimit, privileges, scope, stepUp]);
   }
 }

@@ -14,7 +14,7 @@ import { RateLimitCheck } from './checks/rate-limit.check';
 import { ScopeCheck } from './checks/scope.check';
 import { RouteFactsOf } from './route-facts';
 import { RouteTable } from './route-table';
-import { StepUpGuard } from './step-up.guard';
+import { StepUpCheck } from './checks/step-up.check';
 import { MfaModule } from '../mfa/mfa.module';
 
 @Module({
@@ -30,16 +30,9 @@ import { MfaModule } from '../mfa/mfa.module';
     AccessDecision,
     AccessGuard,
     RouteFactsOf,
-    StepUpGuard,
+    StepUpCheck,
     RouteTable,
   ],
-  exports: [
-    AuthService,
-    AuthGuard,
-    AccessDecision,
-    AccessGuard,
-    StepUpGuard,
-    RouteTable,
-  ],
+  exports: [AuthService, AuthGuard, AccessDecision, AccessGuard, RouteTable],
 })
 export class AuthModule {}

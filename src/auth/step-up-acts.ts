@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { EntityManager, In } from 'typeorm';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { SCOPE_ID } from '../validation/validation';
@@ -6,6 +5,7 @@ import { Role } from '../roles/role.entity';
 import { User } from '../users/user.entity';
 import type { Principal } from '../access/principal';
 import { ADMIN } from '../access/privileges';
+import type { AccessTarget } from './checks/check';
 
 /**
  * The acts that need a second factor completed within STEP_UP_WINDOW
@@ -16,7 +16,7 @@ import { ADMIN } from '../access/privileges';
  * something malformed is no act here and the validation pipe refuses it.
  */
 export type ActReader = (
-  req: Request,
+  target: AccessTarget,
   db: EntityManager,
   caller: Principal,
 ) => Promise<string | null>;
@@ -31,12 +31,12 @@ const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
     ? value
     : undefined;
-const bodyOf = (req: Request): Record<string, unknown> =>
-  typeof req.body === 'object' && req.body !== null
-    ? (req.body as Record<string, unknown>)
+const bodyOf = (target: AccessTarget): Record<string, unknown> =>
+  typeof target.body === 'object' && target.body !== null
+    ? (target.body as Record<string, unknown>)
     : {};
-const param = (req: Request, name: string): string | null => {
-  const value: unknown = req.params?.[name];
+const param = (target: AccessTarget, name: string): string | null => {
+  const value: unknown = target.params?.[name];
   return typeof value === 'string' ? value : null;
 };
 
@@ -69,53 +69,54 @@ async function grantsAdmin(
   return !before && (await holdsAdmin(db, merged(stored, body)));
 }
 
-const storedKey = (req: Request, db: EntityManager) => {
-  const id = param(req, 'id');
+const storedKey = (target: AccessTarget, db: EntityManager) => {
+  const id = param(target, 'id');
   return id ? db.findOneBy(ApiKey, { id }) : Promise.resolve(null);
 };
 
 export const STEP_UP_ACTS: Record<string, ActReader> = {
-  'POST /api/keys': async (req, db) =>
-    (await grantsAdmin(db, null, bodyOf(req)))
+  'POST /api/keys': async (target, db) =>
+    (await grantsAdmin(db, null, bodyOf(target)))
       ? 'Creating a key that holds admin'
       : null,
-  'PATCH /api/keys/:id': async (req, db) => {
-    const key = await storedKey(req, db);
-    return key && (await grantsAdmin(db, key, bodyOf(req)))
+  'PATCH /api/keys/:id': async (target, db) => {
+    const key = await storedKey(target, db);
+    return key && (await grantsAdmin(db, key, bodyOf(target)))
       ? 'Granting admin to a key'
       : null;
   },
-  'POST /api/keys/:id/rotate': async (req, db) => {
-    const key = await storedKey(req, db);
+  'POST /api/keys/:id/rotate': async (target, db) => {
+    const key = await storedKey(target, db);
     return key && (await holdsAdmin(db, key))
       ? 'Rotating a key that holds admin'
       : null;
   },
-  'POST /api/users': async (req, db) =>
-    (await grantsAdmin(db, null, bodyOf(req)))
+  'POST /api/users': async (target, db) =>
+    (await grantsAdmin(db, null, bodyOf(target)))
       ? 'Granting admin to a user'
       : null,
-  'PATCH /api/users/:username': async (req, db, caller) => {
-    const username = param(req, 'username');
+  'PATCH /api/users/:username': async (target, db, caller) => {
+    const username = param(target, 'username');
     const user = username
       ? await db.findOneBy(User, { usernameKey: username.toLowerCase() })
       : null;
     if (!user) return null;
-    const body = bodyOf(req);
+    const body = bodyOf(target);
     if (await grantsAdmin(db, user, body)) return 'Granting admin to a user';
     const another = user.usernameKey !== caller.id.toLowerCase();
     return another && body.password !== undefined
       ? "Changing another user's password"
       : null;
   },
-  'POST /api/roles': async (req, db) =>
-    (await grantsAdmin(db, null, bodyOf(req)))
+  'POST /api/roles': async (target, db) =>
+    (await grantsAdmin(db, null, bodyOf(target)))
       ? 'Granting admin to a role'
       : null,
-  'PATCH /api/roles/:id': async (req, db) => {
-    const id = param(req, 'id');
+  'PATCH /api/roles/:id': async (target, db) => {
+    const id = param(target, 'id');
     const role = id ? await db.findOneBy(Role, { id }) : null;
-    return role && (await grantsAdmin(db, { ...role, roles: [] }, bodyOf(req)))
+    return role &&
+      (await grantsAdmin(db, { ...role, roles: [] }, bodyOf(target)))
       ? 'Granting admin through a role'
       : null;
   },
