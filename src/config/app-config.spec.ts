@@ -51,6 +51,14 @@ describe('loadConfig', () => {
       webauthnRpId: 'localhost',
       webauthnOrigin: 'http://localhost:3000',
       mfaSecretKey: undefined,
+      localLogin: true,
+      sso: {
+        oidc: undefined,
+        header: undefined,
+        groupRoles: {},
+        adminGroups: [],
+        replaceRoles: true,
+      },
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -89,6 +97,21 @@ describe('loadConfig', () => {
       WEBAUTHN_RP_ID: 'ops.example.com',
       WEBAUTHN_ORIGIN: 'https://ops.example.com',
       MFA_SECRET_KEY: 'k'.repeat(40),
+      LOCAL_LOGIN: 'false',
+      OIDC_ISSUER: 'https://sso.example.com/realms/ops',
+      OIDC_CLIENT_ID: 'opsgate',
+      OIDC_CLIENT_SECRET: 'client-secret',
+      OIDC_REDIRECT_URI: 'https://ops.example.com/api/sso/callback',
+      OIDC_SCOPES: 'openid profile groups',
+      OIDC_USERNAME_CLAIM: 'email',
+      OIDC_GROUPS_CLAIM: 'roles',
+      SSO_GROUP_ROLES: 'ops=operator;sre=operator,deployer',
+      SSO_ADMIN_GROUPS: 'admins, platform',
+      SSO_REPLACE_ROLES: 'false',
+      SSO_HEADER_USERNAME: 'X-Forwarded-User',
+      SSO_HEADER_GROUPS: 'X-Forwarded-Groups',
+      SSO_HEADER_NAME: 'X-Forwarded-Preferred-Username',
+      SSO_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, ::1',
     });
     expect(config).toEqual({
       port: 8080,
@@ -122,6 +145,27 @@ describe('loadConfig', () => {
       webauthnRpId: 'ops.example.com',
       webauthnOrigin: 'https://ops.example.com',
       mfaSecretKey: 'k'.repeat(40),
+      localLogin: false,
+      sso: {
+        oidc: {
+          issuer: 'https://sso.example.com/realms/ops',
+          clientId: 'opsgate',
+          clientSecret: 'client-secret',
+          redirectUri: 'https://ops.example.com/api/sso/callback',
+          scopes: 'openid profile groups',
+          usernameClaim: 'email',
+          groupsClaim: 'roles',
+        },
+        header: {
+          username: 'x-forwarded-user',
+          groups: 'x-forwarded-groups',
+          name: 'x-forwarded-preferred-username',
+          trustedProxies: ['10.0.0.0/8', '127.0.0.1', '::1'],
+        },
+        groupRoles: { ops: ['operator'], sre: ['operator', 'deployer'] },
+        adminGroups: ['admins', 'platform'],
+        replaceRoles: false,
+      },
     });
   });
 
@@ -211,6 +255,20 @@ describe('loadConfig', () => {
       ['WEBAUTHN_ORIGIN', 'ops.example.com'],
       ['WEBAUTHN_ORIGIN', 'https://ops.example.com/console'],
       ['WEBAUTHN_ORIGIN', 'ftp://ops.example.com'],
+      ['LOCAL_LOGIN', 'no'],
+      ['SSO_REPLACE_ROLES', 'maybe'],
+      ['SSO_ADMIN_GROUPS', 'admins,,ops'],
+      ['SSO_GROUP_ROLES', 'ops'],
+      ['SSO_GROUP_ROLES', 'ops=Operator'],
+      ['SSO_GROUP_ROLES', '=operator'],
+      ['SSO_GROUP_ROLES', 'ops=operator=x'],
+      ['SSO_GROUP_ROLES', 'ops=operator,'],
+      ['SSO_HEADER_USERNAME', 'X Forwarded User'],
+      ['SSO_TRUSTED_PROXIES', '10.0.0.0/33'],
+      ['SSO_TRUSTED_PROXIES', 'proxy.internal'],
+      ['SSO_TRUSTED_PROXIES', '127.1'],
+      ['OIDC_ISSUER', 'ftp://sso.example.com'],
+      ['OIDC_ISSUER', 'not a url'],
     ];
 
     it.each(invalid)('throws a ConfigError naming %s for %j', (name, value) => {

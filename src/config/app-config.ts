@@ -1,4 +1,5 @@
 import { LogLevel } from '@nestjs/common';
+import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
 
 /** Argon2id's cost; the lane count is always 1 (OWASP's recommendation). */
@@ -70,6 +71,43 @@ export interface AppConfig {
    * unset: a random key generated once and kept in the database.
    */
   mfaSecretKey: string | undefined;
+  /** LOCAL_LOGIN=false: password logins for administrators only (SPEC §17). */
+  localLogin: boolean;
+  /** Single sign-on (SPEC §17). */
+  sso: SsoConfig;
+}
+
+/** OpenID Connect: on when OIDC_ISSUER is set. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** Space-separated, `openid` among them. */
+  scopes: string;
+  usernameClaim: string;
+  groupsClaim: string;
+}
+
+/** Trusted headers from an authenticating proxy: on when SSO_HEADER_USERNAME is set. */
+export interface HeaderSsoConfig {
+  /** Header names, lower-cased as Node presents them. */
+  username: string;
+  groups: string | undefined;
+  name: string | undefined;
+  /** Addresses and CIDR blocks (`10.0.0.0/8`) of the proxies whose headers count. */
+  trustedProxies: string[];
+}
+
+export interface SsoConfig {
+  oidc: OidcConfig | undefined;
+  header: HeaderSsoConfig | undefined;
+  /** Provider group → role ids (SSO_GROUP_ROLES). */
+  groupRoles: Record<string, string[]>;
+  /** Groups whose members hold `admin`. */
+  adminGroups: string[];
+  /** true: each SSO login sets roles and admin from the groups; false: only adds. */
+  replaceRoles: boolean;
 }
 
 export type MfaRequired = 'off' | 'admins' | 'all';
@@ -90,6 +128,9 @@ const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A DNS name (what WebAuthn takes as a relying party id). */
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const ROLE_ID = /^[a-z0-9_-]{1,64}$/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 type Env = Record<string, string | undefined>;
 
@@ -149,6 +190,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webauthnRpId: '',
     webauthnOrigin: '',
     mfaSecretKey: read.optionalSecret('MFA_SECRET_KEY', 32),
+    localLogin: read.bool('LOCAL_LOGIN', true),
+    sso: {
+      oidc: undefined,
+      header: readHeaderSso(read),
+      groupRoles: read.groupRoles('SSO_GROUP_ROLES'),
+      adminGroups: read.list('SSO_ADMIN_GROUPS'),
+      replaceRoles: read.bool('SSO_REPLACE_ROLES', true),
+    },
   };
   // WebAuthn refuses IP addresses as relying party ids (SPEC §18).
   const host =
@@ -160,11 +209,49 @@ export function loadConfig(env: Env = process.env): AppConfig {
     'WEBAUTHN_ORIGIN',
     `http://${config.webauthnRpId}:${config.port}`,
   );
+  config.sso.oidc = readOidc(read, config);
   read.removed(
     'PASSWORD_HASH_COST',
     'passwords are hashed with Argon2id now: use PASSWORD_HASH_MEMORY (KiB) and PASSWORD_HASH_ITERATIONS',
   );
   return config;
+}
+
+/** OIDC_*: all or nothing, the issuer deciding; the secret is never echoed. */
+function readOidc(read: EnvReader, config: AppConfig): OidcConfig | undefined {
+  const issuer = read.url('OIDC_ISSUER', ['https:', 'http:']);
+  if (issuer === undefined) return undefined;
+  const host = isIP(config.host) === 6 ? `[${config.host}]` : config.host;
+  const scopes = read.string('OIDC_SCOPES', 'openid profile email').trim();
+  if (!scopes.split(/\s+/).includes('openid')) {
+    throw new ConfigError(`OIDC_SCOPES must include openid (got "${scopes}")`);
+  }
+  return {
+    issuer,
+    clientId: read.required('OIDC_CLIENT_ID', 'OIDC_ISSUER'),
+    clientSecret: read.required('OIDC_CLIENT_SECRET', 'OIDC_ISSUER', true),
+    redirectUri:
+      read.url('OIDC_REDIRECT_URI', ['https:', 'http:']) ??
+      `http://${host}:${config.port}/api/sso/callback`,
+    scopes,
+    usernameClaim: read.string('OIDC_USERNAME_CLAIM', 'preferred_username'),
+    groupsClaim: read.string('OIDC_GROUPS_CLAIM', 'groups'),
+  };
+}
+
+/** SSO_HEADER_*: the proxies to trust are required, or anyone could send the headers. */
+function readHeaderSso(read: EnvReader): HeaderSsoConfig | undefined {
+  const username = read.headerName('SSO_HEADER_USERNAME');
+  const groups = read.headerName('SSO_HEADER_GROUPS');
+  const name = read.headerName('SSO_HEADER_NAME');
+  const proxies = read.addresses('SSO_TRUSTED_PROXIES');
+  if (username === undefined) return undefined;
+  if (proxies.length === 0) {
+    throw new ConfigError(
+      'SSO_TRUSTED_PROXIES is required when SSO_HEADER_USERNAME is set: the addresses or CIDR blocks of the proxies allowed to send it',
+    );
+  }
+  return { username, groups, name, trustedProxies: proxies };
 }
 
 /** The log levels Nest should print for a minimum level. */
@@ -307,6 +394,72 @@ class EnvReader {
       );
     }
     return raw;
+  }
+
+  /** A setting another one needs; `secret`: never echoed. */
+  required(name: string, by: string, secret = false): string {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') {
+      throw new ConfigError(`${name} is required when ${by} is set`);
+    }
+    if (secret) return raw;
+    return this.string(name, raw);
+  }
+
+  /** Comma-separated, each item trimmed; empty items are refused. */
+  list(name: string): string[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return [];
+    const items = raw.split(',').map((item) => item.trim());
+    if (items.includes('')) this.fail(name, raw, 'must not have empty items');
+    return items;
+  }
+
+  /** `group=role[,role]` pairs separated by `;` (SSO_GROUP_ROLES). */
+  groupRoles(name: string): Record<string, string[]> {
+    const raw = this.env[name];
+    const mapping: Record<string, string[]> = {};
+    if (raw === undefined || raw.trim() === '') return mapping;
+    for (const pair of raw.split(';').filter((p) => p.trim() !== '')) {
+      const [group, roles, ...rest] = pair.split('=').map((s) => s.trim());
+      const ids = (roles ?? '').split(',').map((role) => role.trim());
+      if (!group || rest.length > 0 || !ids.every((id) => ROLE_ID.test(id))) {
+        this.fail(
+          name,
+          raw,
+          `must be group=role[,role] pairs separated by ";", role ids of [a-z0-9_-]; "${pair.trim()}" is not`,
+        );
+      }
+      mapping[group] = [...new Set([...(mapping[group] ?? []), ...ids])];
+    }
+    return mapping;
+  }
+
+  /** An optional HTTP header name, lower-cased. */
+  headerName(name: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    if (!HEADER_NAME.test(raw)) this.fail(name, raw, 'must be a header name');
+    return raw.toLowerCase();
+  }
+
+  /** Comma-separated IPv4/IPv6 addresses or CIDR blocks. */
+  addresses(name: string): string[] {
+    const items = this.list(name);
+    const valid = (item: string) =>
+      ipaddr.IPv4.isValidFourPartDecimal(item) ||
+      ipaddr.IPv4.isValidCIDRFourPartDecimal(item) ||
+      ipaddr.IPv6.isValid(item) ||
+      ipaddr.IPv6.isValidCIDR(item);
+    const bad = items.find((item) => !valid(item));
+    if (bad !== undefined) {
+      this.fail(
+        name,
+        this.env[name] ?? '',
+        `must be comma-separated IP addresses or CIDR blocks; "${bad}" is not`,
+      );
+    }
+    return items;
   }
 
   /** A setting that no longer exists: refused rather than silently ignored. */
