@@ -52,6 +52,7 @@ describe('users', () => {
         categories: ['prod'],
         groups: ['web'],
         roles: [],
+        source: 'local',
         created_at: iso(t.clock.now()),
         updated_at: iso(t.clock.now()),
       });

@@ -22,7 +22,12 @@ import {
 } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
-import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
+import {
+  hashPassword,
+  hasPassword,
+  needsRehash,
+  verifyPassword,
+} from '../users/passwords';
 import { Semaphore } from '../concurrency/semaphore';
 import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
@@ -202,13 +207,15 @@ export class SessionsService
     const user = await this.users.findOneBy({
       usernameKey: dto.username.toLowerCase(),
     });
-    const hash = user?.passwordHash ?? (await this.decoy());
+    // A user without a password (single sign-on) takes the decoy's time too.
+    const usable = user && hasPassword(user) ? user : null;
+    const hash = usable?.passwordHash ?? (await this.decoy());
     const matches = await verifyPassword(dto.password, hash);
-    if (!user || !matches) return null;
-    if (user.active && needsRehash(hash, this.config.passwordHash)) {
-      await this.rehash(user, dto.password);
+    if (!usable || !matches) return null;
+    if (usable.active && needsRehash(hash, this.config.passwordHash)) {
+      await this.rehash(usable, dto.password);
     }
-    return user;
+    return usable;
   }
 
   /** Same password, new hash: no session ends. Only if no one changed the password meanwhile. */

@@ -4,6 +4,17 @@ import type { PasswordCost } from '../config/app-config';
 import { normalizePassword } from './password-policy';
 
 /**
+ * The stored hash of a user without a password (created by single sign-on,
+ * SPEC §17): no password verifies against it. An empty string rather than
+ * NULL, so the column stays as it is (on SQLite, making it nullable would
+ * rebuild the users table under its sessions' foreign key).
+ */
+export const NO_PASSWORD = '';
+
+export const hasPassword = (user: { passwordHash: string }): boolean =>
+  user.passwordHash !== NO_PASSWORD;
+
+/**
  * The standard PHC encoding, `$argon2id$v=19$m=…,t=…,p=1$salt$hash`: the cost
  * travels with the hash. Of the NFKC form (SPEC §16), so each way of typing
  * the same characters matches.

@@ -3,6 +3,7 @@ import { IsBoolean, IsString, Matches, MaxLength } from 'class-validator';
 import { GrantsDto } from '../access/grants';
 import { NoAngleBrackets, Optional } from '../validation/validation';
 import { AllowedPassword } from './password-policy';
+import type { UserSource } from './user.entity';
 
 export const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -40,6 +41,7 @@ export interface UserView {
   categories: string[];
   groups: string[];
   roles: string[];
+  source: UserSource;
   created_at: string;
   updated_at: string;
 }

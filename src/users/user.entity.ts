@@ -2,6 +2,10 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { GrantColumns } from '../access/grants';
 import { InstantColumn } from '../database/columns';
 
+/** How a user came to be (SPEC §17): created by an admin, or at its first single sign-on. */
+export const USER_SOURCES = ['local', 'oidc', 'header'] as const;
+export type UserSource = (typeof USER_SOURCES)[number];
+
 @Entity('users')
 export class User extends GrantColumns {
   @PrimaryGeneratedColumn()
@@ -17,8 +21,12 @@ export class User extends GrantColumns {
   @Column({ type: 'varchar', length: 200, default: '' })
   fullName: string;
 
+  /** NO_PASSWORD ('') for a user created by single sign-on, until an admin sets one. */
   @Column({ type: 'varchar', length: 300 })
   passwordHash: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'local' })
+  source: UserSource;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

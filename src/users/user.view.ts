@@ -8,7 +8,7 @@ import {
   text,
 } from '../validation/schema';
 import type { UserView } from './user.dto';
-import type { User } from './user.entity';
+import { USER_SOURCES, type User } from './user.entity';
 
 /** The only shape a user leaves the server in: never the password hash. */
 export function userView(user: User): UserView {
@@ -20,6 +20,7 @@ export function userView(user: User): UserView {
     categories: user.categories,
     groups: user.groups,
     roles: user.roles,
+    source: user.source,
     created_at: iso(user.createdAt),
     updated_at: iso(user.updatedAt),
   };
@@ -37,6 +38,11 @@ export const USER_SCHEMA = named('User', () =>
     categories: ids,
     groups: ids,
     roles: ids,
+    source: text({
+      enum: [...USER_SOURCES],
+      description:
+        'local: created by an admin; oidc or header: created at its first single sign-on',
+    }),
     created_at: instant,
     updated_at: instant,
   }),

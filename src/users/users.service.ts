@@ -69,6 +69,7 @@ export class UsersService {
       categories: dto.categories ?? [],
       groups: dto.groups ?? [],
       roles: dto.roles ?? [],
+      source: 'local',
       createdAt: now,
       updatedAt: now,
     });

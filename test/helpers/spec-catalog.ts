@@ -29,7 +29,7 @@ export const SPEC_CATALOG: readonly string[] = [
   'bulk_export',
 ];
 
-/** The fields of a user in every response (SPEC §4), sorted. */
+/** The fields of a user in every response (SPEC §4, `source` from §17), sorted. */
 export const USER_FIELDS: readonly string[] = [
   'active',
   'categories',
@@ -38,6 +38,7 @@ export const USER_FIELDS: readonly string[] = [
   'groups',
   'privileges',
   'roles',
+  'source',
   'updated_at',
   'username',
 ];

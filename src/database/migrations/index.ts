@@ -5,6 +5,7 @@ import { Roles1796160509307 } from './1796160509307-roles';
 import { AuditLog1796161692104 } from './1796161692104-audit-log';
 import { SessionDetails1796518758159 } from './1796518758159-session-details';
 import { SecondFactors1796519214849 } from './1796519214849-second-factors';
+import { SingleSignOn1796520546370 } from './1796520546370-single-sign-on';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditLog1796161692104,
   SessionDetails1796518758159,
   SecondFactors1796519214849,
+  SingleSignOn1796520546370,
 ];
