@@ -4,15 +4,14 @@ import { EntityManager, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { CHANGED, changedFields, createdFields } from '../audit/audit-details';
 import { AuditLog } from '../audit/audit-log';
-import { ADMIN } from '../access/privileges';
 import { AppError } from '../http/app-error';
 import { ChangeBus } from '../bus/change-bus';
 import { Clock } from '../time/clock';
 import { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { dialectOf, jsonArrayElements } from '../database/dialect';
 import { WriteLock } from '../database/write-lock';
 import { GRANT_REFERENCES, References } from '../resources/references';
+import { anotherActiveAdmin, isActiveAdmin } from './admins';
 import { assertAllowedPassword } from './password-policy';
 import { hashPassword } from './passwords';
 import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
@@ -25,9 +24,6 @@ const target = (user: User) => ({
   targetType: 'user' as const,
   targetId: user.username,
 });
-
-const isActiveAdmin = (user: Pick<User, 'active' | 'privileges'>) =>
-  user.active && user.privileges.includes(ADMIN);
 
 @Injectable()
 export class UsersService {
@@ -212,24 +208,7 @@ export class UsersService {
   }
 
   private async assertNotLastAdmin(manager: EntityManager, user: User) {
-    const privileges = jsonArrayElements(
-      dialectOf(manager),
-      'u.privileges',
-      'p',
-    );
-    // Run under the WriteLock, so a concurrent demotion on another instance
-    // has committed or not started: two admins cannot disable each other.
-    const others = await manager
-      .createQueryBuilder(User, 'u')
-      .where('u.active = :active AND u.id != :id', {
-        active: true,
-        id: user.id,
-      })
-      .andWhere(`EXISTS (SELECT 1 FROM ${privileges} WHERE p.value = :admin)`, {
-        admin: ADMIN,
-      })
-      .getCount();
-    if (others === 0) {
+    if (!(await anotherActiveAdmin(manager, user))) {
       throw AppError.conflict(
         `"${user.username}" is the last active administrator; it cannot be disabled, demoted or deleted.`,
       );
