@@ -47,6 +47,8 @@ interface Row {
   /** Session callers log in anew for this row (it ends the session). */
   freshSession?: boolean;
   expect: Expect;
+  /** The code of this row's 401s, when it is the route's own refusal rather than no_credentials. */
+  code?: string;
 }
 
 /** Anyone with a credential: reads. */
@@ -183,6 +185,15 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/me', expect: READ },
   { route: 'GET /api/privileges', expect: READ },
+
+  // Single sign-on (SPEC §17), off here: public, and no credential sent
+  // along makes a sign-in that cannot complete any different.
+  { route: 'GET /api/sso', expect: [200, 200, 200, 200, 200, 200, 200] },
+  ...['login', 'callback', 'header'].map((step): Row => ({
+    route: `GET /api/sso/${step}`,
+    expect: [401, 401, 401, 401, 401, 401, 401],
+    code: 'sso_failed',
+  })),
 
   // Second factors (SPEC §18): a user's own; an API key has none (404).
   { route: 'GET /api/me/mfa', expect: self(200) },
@@ -762,7 +773,9 @@ describe('authorization matrix', () => {
     expect({ status: res.status, body: res.body }).toMatchObject({ status });
     if (outcome === 'p') expect(res.body.code).toBe('missing_privilege');
     if (outcome === 's') expect(res.body.code).toBe('scope_denied');
-    if (outcome === 401) expect(res.body.code).toBe('no_credentials');
+    if (outcome === 401) {
+      expect(res.body.code).toBe(row.code ?? 'no_credentials');
+    }
   });
 
   it('covers every mounted route', () => {

@@ -18,6 +18,7 @@ import { RedisModule } from '../redis/redis.module';
 import { referencesModule } from './guarded-resources';
 import { ResourcesModule } from './resources.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SsoModule } from '../sso/sso.module';
 import { AdminBootstrap } from '../users/admin-bootstrap';
 import { UsersModule } from '../users/users.module';
 import { consoleModules } from '../web/console-static';
@@ -35,6 +36,7 @@ import { consoleModules } from '../web/console-static';
     SessionsModule,
     UsersModule,
     MfaModule,
+    SsoModule,
     HealthModule,
     referencesModule(),
     ResourcesModule,

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'session_expired'
   | 'account_disabled'
   | 'login_failed'
+  | 'sso_failed'
   | 'missing_privilege'
   | 'scope_denied'
   | 'csrf_failed'
@@ -38,6 +39,17 @@ export interface ErrorSubject {
   targetType: 'api_key' | 'user';
   targetId: string;
 }
+
+/** Why single sign-on could not complete: `reason` of `401 sso_failed` (SPEC §17). */
+export const SSO_FAILURE_REASONS = [
+  'state_mismatch',
+  'token_invalid',
+  'no_username',
+  'provider_error',
+  'unavailable',
+  'untrusted_proxy',
+] as const;
+export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 
 /** Retry-After's value for a wait of `seconds`: whole seconds, at least one. */
 export const retryAfterSeconds = (seconds: number): number =>

@@ -80,6 +80,11 @@ export const ERROR_CATALOG = {
     when: 'wrong username or password',
     on: declared('login_failed'),
   },
+  sso_failed: {
+    status: 401,
+    when: 'single sign-on could not complete; `reason` says why (state_mismatch, token_invalid, no_username, provider_error, unavailable, untrusted_proxy)',
+    on: declared('sso_failed'),
+  },
   missing_privilege: {
     status: 403,
     when: 'the caller lacks a privilege the route requires (see x-required-privileges)',

@@ -205,11 +205,12 @@ function describeOperation(
   }
 }
 
-/** Every success answer has a schema (204: no body); a route without `@Answers` fails the build. */
+/** Every success answer has a schema (204 and redirects: no body); a route without `@Answers` fails the build. */
 function assertSuccessDocumented(operation: OperationObject, route: RouteInfo) {
   for (const [status, response] of Object.entries(operation.responses)) {
     const hasBody = response !== undefined && 'content' in response;
-    if (status !== '204' && !hasBody) {
+    const bodiless = status === '204' || /^3\d\d$/.test(status);
+    if (!bodiless && !hasBody) {
       throw new Error(
         `OpenAPI: ${route.method} ${route.path} answers ${status} without a documented schema (add @Answers)`,
       );

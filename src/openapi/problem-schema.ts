@@ -3,7 +3,7 @@ import type { ResponseObject } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { integer, listOf, strict, text } from '../validation/schema';
 import { ERROR_CATALOG, ERROR_CODES } from './error-catalog';
-import type { ErrorCode } from '../http/app-error';
+import { SSO_FAILURE_REASONS, type ErrorCode } from '../http/app-error';
 
 /**
  * RFC 9457 problem details as ProblemFilter renders them, with every
@@ -50,6 +50,10 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
       description:
         'step_up_required: the second factors the user can step up with ([]: enrol one first)',
     },
+    reason: text({
+      enum: [...SSO_FAILURE_REASONS],
+      description: 'sso_failed: why single sign-on could not complete',
+    }),
     request_id: text({
       description: 'The id of the request, also in the log',
     }),
@@ -62,6 +66,7 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
     'category',
     'groups',
     'categories',
+    'reason',
     'request_id',
   ],
 );

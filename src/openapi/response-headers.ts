@@ -81,7 +81,8 @@ export function headersFor(route: HeaderTraits, status: number): Headers {
       schema: text({ enum: [value], example: value }),
     };
   }
-  if (route.cookie && status >= 200 && status < 300) {
+  // Successful answers and redirects (single sign-on signs in with a 302).
+  if (route.cookie && status >= 200 && status < 400) {
     headers['Set-Cookie'] = {
       description: route.cookie.description,
       schema: text({ pattern: `^(${route.cookie.names.join('|')})=` }),

@@ -9,6 +9,8 @@ import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import type { AuditDetails } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit-log';
+import { effectiveRights } from '../access/effective-rights';
+import { ADMIN } from '../access/privileges';
 import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
@@ -29,6 +31,7 @@ import {
   verifyPassword,
 } from '../users/passwords';
 import { Semaphore } from '../concurrency/semaphore';
+import { rolesNamed } from '../roles/role.entity';
 import { User } from '../users/user.entity';
 import type { UserView } from '../users/user.dto';
 import { userView } from '../users/user.view';
@@ -126,6 +129,7 @@ export class SessionsService
     let user: User | null;
     try {
       user = await this.hashPermits.run(() => this.check(dto));
+      if (user && !(await this.mayUsePassword(user))) user = null;
     } catch (error) {
       await this.throttle.end(attempt, 'aborted');
       throw error;
@@ -216,6 +220,18 @@ export class SessionsService
       await this.rehash(usable, dto.password);
     }
     return usable;
+  }
+
+  /**
+   * LOCAL_LOGIN=false (SPEC §17): people sign in through single sign-on, and
+   * a password works only for administrators (own or through a role), the
+   * way back in when the identity provider is down. The refusal is the
+   * wrong-password one, and counts like it.
+   */
+  private async mayUsePassword(user: User): Promise<boolean> {
+    if (this.config.localLogin) return true;
+    const roles = await rolesNamed(this.users.manager, user.roles);
+    return effectiveRights(user, roles).privileges.includes(ADMIN);
   }
 
   /** Same password, new hash: no session ends. Only if no one changed the password meanwhile. */

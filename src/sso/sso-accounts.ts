@@ -1,0 +1,187 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context';
+import { changedFields, createdFields } from '../audit/audit-details';
+import { AuditLog } from '../audit/audit-log';
+import { ChangeBus } from '../bus/change-bus';
+import { ADMIN } from '../access/privileges';
+import { Clock } from '../time/clock';
+import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
+import { WriteLock } from '../database/write-lock';
+import { rolesNamed } from '../roles/role.entity';
+import { anotherActiveAdmin, isActiveAdmin } from '../users/admins';
+import { NO_PASSWORD } from '../users/passwords';
+import { User } from '../users/user.entity';
+import { userView } from '../users/user.view';
+import {
+  grantsAfterLogin,
+  mappedRights,
+  type Grants,
+  type SsoProfile,
+} from './sso-profile';
+
+const NOT_DETAILS = ['created_at', 'updated_at'];
+
+/** The account an SSO login signs in to, or the disabled one it may not. */
+export type SsoAccount =
+  { user: User; disabled: false } | { user: User; disabled: true };
+
+/**
+ * Users as single sign-on makes and keeps them (SPEC §17): created at the
+ * first login with no password, and at every login given the roles and
+ * `admin` their groups map to. Creation, update and audit entries share one
+ * transaction; a disabled user is left untouched.
+ */
+@Injectable()
+export class SsoAccounts {
+  private readonly logger = new Logger('SSO');
+  private readonly sso: SsoConfig;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly lock: WriteLock,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly bus: ChangeBus,
+    private readonly dataSource: DataSource,
+  ) {
+    this.sso = config.sso;
+  }
+
+  /** SSO_GROUP_ROLES naming a role that does not exist: one warn line each (start-up). */
+  async warnUnknownRoles(): Promise<void> {
+    const named = [...new Set(Object.values(this.sso.groupRoles).flat())];
+    await this.existingRoles(this.dataSource.manager, named, 'at start-up');
+  }
+
+  async signIn(
+    profile: SsoProfile,
+    context: AuditContext,
+  ): Promise<SsoAccount> {
+    const account = await this.lock.transaction(async (manager) => {
+      const user = await manager.findOneBy(User, {
+        usernameKey: profile.username.toLowerCase(),
+      });
+      if (user && !user.active) return { user, disabled: true, changed: false };
+      const grants = await this.grants(manager, profile, user);
+      const after = user
+        ? await this.update(manager, user, profile, grants, context)
+        : await this.create(manager, profile, grants, context);
+      return { user: after, disabled: false, changed: after !== user };
+    });
+    // Sessions of this user elsewhere hold its rights in caches: drop them.
+    if (account.changed) {
+      await this.bus.announce({ kind: 'user', userId: account.user.id });
+    }
+    return account;
+  }
+
+  private async grants(
+    manager: EntityManager,
+    profile: SsoProfile,
+    user: User | null,
+  ): Promise<Grants> {
+    const mapped = mappedRights(profile.groups, this.sso);
+    const roles = await this.existingRoles(
+      manager,
+      mapped.roles,
+      `for "${profile.username}"`,
+    );
+    const current = user ?? { roles: [], privileges: [] };
+    return grantsAfterLogin(
+      current,
+      { ...mapped, roles },
+      this.sso.replaceRoles,
+    );
+  }
+
+  /** The ids that name roles; each other one is skipped with a warn line naming it. */
+  private async existingRoles(
+    manager: EntityManager,
+    ids: string[],
+    when: string,
+  ): Promise<string[]> {
+    const found = new Set((await rolesNamed(manager, ids)).map((r) => r.id));
+    for (const id of ids.filter((id) => !found.has(id))) {
+      this.logger.warn(
+        `SSO_GROUP_ROLES names the role "${id}", which does not exist: skipped ${when}`,
+      );
+    }
+    return ids.filter((id) => found.has(id));
+  }
+
+  private async create(
+    manager: EntityManager,
+    profile: SsoProfile,
+    grants: Grants,
+    context: AuditContext,
+  ): Promise<User> {
+    const now = new Date(this.clock.now());
+    const user = manager.create(User, {
+      username: profile.username,
+      usernameKey: profile.username.toLowerCase(),
+      fullName: profile.fullName ?? '',
+      passwordHash: NO_PASSWORD,
+      source: profile.source,
+      active: true,
+      privileges: grants.privileges,
+      categories: [],
+      groups: [],
+      roles: grants.roles,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await manager.insert(User, user);
+    await this.audit.record(manager, context, {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: user.username,
+      details: createdFields(userView(user), NOT_DETAILS),
+    });
+    return user;
+  }
+
+  /** The same object when nothing changed, so no entry and no cache drop. */
+  private async update(
+    manager: EntityManager,
+    user: User,
+    profile: SsoProfile,
+    grants: Grants,
+    context: AuditContext,
+  ): Promise<User> {
+    const after: User = {
+      ...user,
+      fullName: profile.fullName ?? user.fullName,
+      roles: grants.roles,
+      privileges: grants.privileges,
+    };
+    if (isActiveAdmin(user) && !isActiveAdmin(after)) {
+      await this.keepLastAdmin(manager, after);
+    }
+    const details = changedFields(userView(user), userView(after));
+    if (Object.keys(details).length === 0) return user;
+    after.updatedAt = new Date(this.clock.now());
+    const { id, ...changes } = after;
+    await manager.update(User, { id }, changes);
+    await this.audit.record(manager, context, {
+      action: 'user.update',
+      targetType: 'user',
+      targetId: user.username,
+      details,
+    });
+    return after;
+  }
+
+  /**
+   * The provider would demote the last active admin: opsgate keeps it an
+   * admin (SPEC §4's last-admin rule outranks the mapping) and says so, so
+   * the instance never ends up without anyone able to administer it.
+   */
+  private async keepLastAdmin(manager: EntityManager, after: User) {
+    if (await anotherActiveAdmin(manager, after)) return;
+    after.privileges = [...after.privileges, ADMIN];
+    this.logger.warn(
+      `"${after.username}" is the last active administrator: kept admin although its groups no longer grant it`,
+    );
+  }
+}
