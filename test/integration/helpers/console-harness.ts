@@ -26,14 +26,21 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** The built server (`npm run build` first), as `npm start` runs it, on a temp database. */
-export async function startServer(): Promise<Server> {
+/**
+ * The built server (`npm run build` first), as `npm start` runs it, on a
+ * temp database; `env` adds settings, and `port` picks its port (for a
+ * redirect URI registered before it starts).
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<Server> {
   const main = join(ROOT, 'dist', 'main.js');
   if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) {
     throw new Error('dist/console is missing: run `npm run build` first');
   }
   const dir = mkdtempSync(join(tmpdir(), 'opsgate-console-'));
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
@@ -43,6 +50,7 @@ export async function startServer(): Promise<Server> {
       PORT: String(port),
       DATABASE_PATH: join(dir, 'db.sqlite'),
       ADMIN_PASSWORD,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
