@@ -519,6 +519,20 @@ describe('roles (SPEC §12)', () => {
       expect(stored.body.categories).toEqual(['prod']);
     });
 
+    it('refuses a restricted caller deleting a role beyond its scope, as documented', async () => {
+      const wide = await createRole({ categories: ['prod', 'dev'] });
+      const key = await createKey(t.server, admin, {
+        privileges: ['delete_roles'],
+        categories: ['prod'],
+      });
+      // The OpenAPI hook checks the answer against the DELETE operation's responses.
+      const res = await asKey(key.key).delete(`/api/roles/${wide.id}`);
+      expect(expectProblem(res, 403, 'scope_denied').categories).toEqual([
+        'dev',
+      ]);
+      await asAdmin.get(`/api/roles/${wide.id}`).expect(200);
+    });
+
     it('refuses a non-admin editing or enabling a role that grants more than it has', async () => {
       const strong = await createRole({
         privileges: ['admin'],

@@ -114,7 +114,8 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @ScopedHere('stored')
     @HttpCode(204)
     @Answers(204)
-    @MayFail(...conflicts)
+    // Deleting a role is a change of rights too (SPEC §12, §20).
+    @MayFail(...conflicts, ...grants)
     remove(
       @Param('id') id: string,
       @Caller() caller: Principal,
