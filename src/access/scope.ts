@@ -85,6 +85,39 @@ export function scopeRefusal(
   );
 }
 
+/** Where a kind of record keeps its scope, and what a new one starts from. */
+export interface ScopeSpec {
+  scope: ScopeMapping;
+  /** Values a new record takes when the body leaves them out (scope included). */
+  defaults: Partial<Record<string, unknown>>;
+}
+
+/**
+ * What of one record the principal may not reach (SPEC §6), or null: a record
+ * as stored, or as a write would leave it. What the scope check asks
+ * before validation, and that every write makes again on the record it reads
+ * in its own transaction (SPEC §20), so a concurrent move cannot slip between.
+ */
+export function recordScopeDenial(
+  principal: Principal,
+  resource: Pick<ScopeSpec, 'scope'>,
+  record: object,
+): ScopeDenial | null {
+  return scopeDenial(
+    principal,
+    scopeOf(resource.scope, record as Record<string, unknown>),
+  );
+}
+
+export function assertRecordInScope(
+  principal: Principal,
+  resource: Pick<ScopeSpec, 'scope'>,
+  record: object,
+): void {
+  const denial = recordScopeDenial(principal, resource, record);
+  if (denial) throw scopeRefusal(principal, denial);
+}
+
 /** The scope a record (or a request body shaped like one) declares under `mapping`. */
 export function scopeOf(
   mapping: ScopeMapping,

@@ -1,15 +1,14 @@
 import type { Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ScopeMapping } from './scope';
+import type { ScopeSpec } from './scope';
 
 /** A scoped kind of record: enough for the scope check and list filters. */
-export interface ScopedResource<E extends { id: string } = { id: string }> {
+export interface ScopedResource<
+  E extends { id: string } = { id: string },
+> extends ScopeSpec {
   /** Singular, for messages: "event". */
   noun: string;
   entity: Type<E>;
-  scope: ScopeMapping;
-  /** Values a new record takes when the body leaves them out (scope included). */
-  defaults: Partial<Record<string, unknown>>;
 }
 
 export type ScopeSource = 'stored' | 'body';

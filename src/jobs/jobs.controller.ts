@@ -60,8 +60,8 @@ export class JobsController {
   @Answers(200, JOB_SCHEMA)
   // Already finished or aborted.
   @MayFail('conflict')
-  abort(@Param('id') id: string) {
-    return this.jobs.abort(id);
+  abort(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.jobs.abort(id, caller);
   }
 
   @Delete('jobs/:id')

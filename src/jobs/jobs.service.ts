@@ -21,7 +21,7 @@ export class JobsService {
   /** A queued job carrying a copy of the event's category and targets. */
   async run(eventId: string, caller: Principal): Promise<RecordView> {
     const job = await this.lock.transaction(async (manager) => {
-      const event = await this.events.find(manager, eventId);
+      const event = await this.events.findInScope(manager, eventId, caller);
       if (!event.enabled) {
         throw AppError.conflict(
           `Event "${event.id}" is disabled and cannot run.`,
@@ -45,9 +45,9 @@ export class JobsService {
     return this.records.view(job);
   }
 
-  async abort(id: string): Promise<RecordView> {
+  async abort(id: string, caller: Principal): Promise<RecordView> {
     const job = await this.lock.transaction(async (manager) => {
-      const job = await this.records.find(manager, id);
+      const job = await this.records.findInScope(manager, id, caller);
       if (FINISHED_STATES.includes(job.state)) {
         throw AppError.conflict(`Job "${job.id}" is already ${job.state}.`);
       }

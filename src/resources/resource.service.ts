@@ -4,6 +4,7 @@ import type { AuditContext } from '../audit/audit-context';
 import { changedFields, createdFields } from '../audit/audit-details';
 import type { AuditEvent, AuditLog } from '../audit/audit-log';
 import { actorOf, type Principal } from '../access/principal';
+import { assertRecordInScope } from '../access/scope';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
 import { ChangeBus } from '../bus/change-bus';
@@ -24,8 +25,10 @@ const BOOKKEEPING = ['id', 'created_at', 'updated_at', 'created_by'];
 
 /**
  * CRUD for every guarded resource: one copy of pagination, scope filtering,
- * reference checks and record shape. Scope on single records is enforced by
- * the scope check before any of these run.
+ * reference checks and record shape. Scope on single records is checked by
+ * the scope check before validation, and again here by every write on the
+ * record it reads and the record it writes, in its own transaction (SPEC
+ * §20): a record moved between that check and the write is refused.
  */
 export class ResourceService<E extends RecordBase> {
   readonly reads: ResourceReads<E>;
@@ -106,6 +109,7 @@ export class ResourceService<E extends RecordBase> {
           `A ${this.definition.noun} with id "${record.id}" exists.`,
         );
       }
+      assertRecordInScope(caller, this.definition, record);
       this.definition.rules?.beforeWrite?.(caller, record, null);
       await this.assertReferencesExist(manager, values);
       await manager.insert(
@@ -136,12 +140,13 @@ export class ResourceService<E extends RecordBase> {
   ): Promise<RecordView> {
     const values = this.fromBody(dto);
     const record = await this.lock.transaction(async (manager) => {
-      const stored = await this.find(manager, id);
+      const stored = await this.findInScope(manager, id, caller);
       const changes: Record<string, unknown> = {
         ...values,
         updatedAt: new Date(this.clock.now()),
       };
       const next = { ...stored, ...changes };
+      assertRecordInScope(caller, this.definition, next);
       this.definition.rules?.beforeWrite?.(caller, next, stored);
       await this.assertReferencesExist(manager, values);
       await manager.update(
@@ -164,7 +169,7 @@ export class ResourceService<E extends RecordBase> {
     context: AuditContext,
   ): Promise<void> {
     await this.lock.transaction(async (manager) => {
-      const stored = await this.find(manager, id);
+      const stored = await this.findInScope(manager, id, caller);
       this.definition.rules?.beforeDelete?.(caller, stored);
       await this.references.assertUnreferenced(manager, this.definition, id);
       await manager.delete(this.definition.entity, { id });
@@ -176,6 +181,21 @@ export class ResourceService<E extends RecordBase> {
   /** The record, or 404. */
   find(manager: EntityManager, id: string): Promise<E> {
     return this.reads.find(manager, id);
+  }
+
+  /**
+   * The record a write acts on, read in the write's transaction: 404 when
+   * there is none, 403 scope_denied when the caller may not act on it as it
+   * is now, whatever the scope check read before.
+   */
+  async findInScope(
+    manager: EntityManager,
+    id: string,
+    caller: Principal,
+  ): Promise<E> {
+    const record = await this.find(manager, id);
+    assertRecordInScope(caller, this.definition, record);
+    return record;
   }
 
   view(record: E): RecordView {

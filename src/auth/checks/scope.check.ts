@@ -5,10 +5,9 @@ import type { RequestAuth } from '../../access/request-auth';
 import {
   restrictsCategories,
   restrictsGroups,
-  scopeDenial,
-  scopeOf,
   scopeRefusal,
 } from '../../access/scope';
+import { needsStoredRecord, scopeRuleDenial } from '../../access/scope-rule';
 import type { ScopeRule } from '../../access/scoped.decorator';
 import type { AppError } from '../../http/app-error';
 import type { MaybePromise } from '../../concurrency/maybe-promise';
@@ -20,9 +19,6 @@ import {
   type Verdict,
 } from './check';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Category / server-group scope (SPEC §6) on single records. Runs after the
  * privileges check and before validation, so a restricted caller learns
@@ -30,6 +26,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * validation. Update checks both the stored and the new values, so a record
  * can be moved neither out of one's scope nor into it from outside.
  * Synchronous unless a restricted caller on a scoped route needs a check.
+ * Its read of the stored record is outside the write's transaction: the
+ * write checks that record again, with the same functions, on the one it
+ * reads there (ResourceService.findInScope, SPEC §20).
  */
 @Injectable()
 export class ScopeCheck implements Check {
@@ -56,27 +55,17 @@ export class ScopeCheck implements Check {
     target: AccessTarget,
     principal: Principal,
   ): Promise<Verdict> {
-    const { resource, from } = rule;
-    let stored: Record<string, unknown> | null = null;
-    if (from.includes('stored')) {
+    let stored: object | null = null;
+    if (needsStoredRecord(principal, rule)) {
       const id = target.params.id;
       stored = await this.dataSource
-        .getRepository(resource.entity)
+        .getRepository(rule.resource.entity)
         .findOneBy({ id: typeof id === 'string' ? id : '' });
       // No such record: the handler answers 404.
       if (!stored) return null;
-      const refusal = refusalFor(principal, scopeOf(resource.scope, stored));
-      if (refusal) return refusal;
     }
-    if (from.includes('body')) {
-      const body = isObject(target.body) ? target.body : {};
-      const base = stored ?? resource.defaults;
-      return refusalFor(
-        principal,
-        scopeOf(resource.scope, { ...base, ...body }),
-      );
-    }
-    return null;
+    const denial = scopeRuleDenial(principal, rule, stored, target.body);
+    return denial ? scopeRefusal(principal, denial) : null;
   }
 
   describe(result: 'pass' | 'skip', auth: RequestAuth) {
@@ -102,12 +91,4 @@ export class ScopeCheck implements Check {
     }
     return parts.join(' and ');
   }
-}
-
-function refusalFor(
-  principal: Principal,
-  scope: ReturnType<typeof scopeOf>,
-): AppError | null {
-  const denial = scopeDenial(principal, scope);
-  return denial ? scopeRefusal(principal, denial) : null;
 }
