@@ -328,8 +328,11 @@ describe('a person’s sessions (SPEC §16)', () => {
       await login(t.server, username, USER_PASSWORD);
     });
 
-    it('answers 404 for a user that does not exist', async () => {
+    it('answers 404 for a user that does not exist, or could not (a NUL byte)', async () => {
       for (const res of [
+        await asAdmin().get('/api/users/a%00b/sessions'),
+        await asAdmin().delete('/api/users/a%00b/sessions'),
+        await asAdmin().get('/api/users/a%00b'),
         await asAdmin().get('/api/users/nobody-here/sessions'),
         await asAdmin().delete('/api/users/nobody-here/sessions'),
         await asAdmin().delete(

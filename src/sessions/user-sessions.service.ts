@@ -9,6 +9,7 @@ import { ChangeBus } from '../bus/change-bus';
 import type { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
+import { USERNAME } from '../users/user.dto';
 import { User } from '../users/user.entity';
 import { Session, type Aal } from './session.entity';
 import { sessionInfo, type SessionInfo } from './session-info';
@@ -43,10 +44,14 @@ export class UserSessionsService {
 
   /** The user of this username (any case), or 404. */
   private async owner(username: string): Promise<SessionOwner> {
-    const user = await this.users.findOne({
-      select: { id: true, username: true },
-      where: { usernameKey: username.toLowerCase() },
-    });
+    // A name no user can have (a NUL byte, which PostgreSQL refuses in a
+    // query, included) names nobody: 404 without asking the database.
+    const user = USERNAME.test(username)
+      ? await this.users.findOne({
+          select: { id: true, username: true },
+          where: { usernameKey: username.toLowerCase() },
+        })
+      : null;
     if (!user) throw AppError.notFound(`No user named "${username}".`);
     return user;
   }

@@ -14,7 +14,7 @@ import { GRANT_REFERENCES, References } from '../resources/references';
 import { anotherActiveAdmin, isActiveAdmin } from './admins';
 import { assertAllowedPassword } from './password-policy';
 import { hashPassword } from './passwords';
-import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
+import { CreateUserDto, UpdateUserDto, USERNAME, UserView } from './user.dto';
 import { User } from './user.entity';
 import { userView } from './user.view';
 
@@ -185,8 +185,10 @@ export class UsersService {
   }
 
   private async find(manager: EntityManager, username: string): Promise<User> {
+    // A name no user can have (a NUL byte, which PostgreSQL refuses in a
+    // query, included) names nobody: 404 without asking the database.
     const user =
-      typeof username === 'string'
+      typeof username === 'string' && USERNAME.test(username)
         ? await manager.findOneBy(User, { usernameKey: username.toLowerCase() })
         : null;
     if (!user) throw AppError.notFound(`No user named "${username}".`);
