@@ -1,12 +1,22 @@
+import { useState } from 'preact/hooks';
 import { titleOf, type Ctx } from '../context';
 import { formatDateTime } from '../format';
+import { ChangePassword } from './change-password';
+import { MySessions } from './my-sessions';
+import { SecurityLog } from './security-log';
 import { TwoFactor } from './two-factor';
 
 const scope = (ids: string[]) => (ids.length ? ids.join(', ') : 'All');
 
-/** The caller as GET /api/me describes it: effective rights and scope. */
+/**
+ * The caller as GET /api/me describes it (effective rights and scope); for a
+ * person, also their password, sessions, second factors and security log
+ * (SPEC §16, §18). A change in one reloads the lists it affects.
+ */
 export function MyAccountScreen({ ctx }: { ctx: Ctx }) {
   const { me } = ctx;
+  const [version, setVersion] = useState(0);
+  const changed = () => setVersion((v) => v + 1);
   return (
     <section class="screen">
       <header class="screen-head">
@@ -44,7 +54,14 @@ export function MyAccountScreen({ ctx }: { ctx: Ctx }) {
         <dt>Session Expires</dt>
         <dd>{me.expires_at ? formatDateTime(me.expires_at) : 'Never'}</dd>
       </dl>
-      {me.type === 'user' && <TwoFactor />}
+      {me.type === 'user' && (
+        <>
+          <ChangePassword onChanged={changed} />
+          <MySessions version={version} />
+          <TwoFactor onChanged={changed} />
+          <SecurityLog version={version} />
+        </>
+      )}
     </section>
   );
 }

@@ -16,14 +16,14 @@ type Passkey = Schemas['Passkey'];
  * with its recovery codes, and passkeys. Removing either needs a recent
  * second factor: the API asks, the step-up dialog answers.
  */
-export function TwoFactor() {
+export function TwoFactor({ onChanged }: { onChanged: () => void }) {
   const [status, setStatus] = useState<Schemas['MfaStatus']>();
   const [passkeys, setPasskeys] = useState<Passkey[]>([]);
   const [alert, setAlert] = useState<string>();
   const [dialog, show] = useState<VNode | null>(null);
   const [version, setVersion] = useState(0);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-  const close = () => (show(null), reload());
+  const close = () => (show(null), reload(), onChanged());
 
   useEffect(() => {
     Promise.all([

@@ -29,6 +29,8 @@ export interface ListSpec<R> {
   empty: string;
   /** Changed by the screen to load again after a change. */
   version?: unknown;
+  /** false: no Search (a short list beside a searchable one). */
+  search?: boolean;
 }
 
 /** A searchable, sortable list, 50 rows a page, with "Showing A–B of N". */
@@ -83,19 +85,21 @@ export function ListView<R>({ spec }: { spec: ListSpec<R> }) {
 
   return (
     <div class="list">
-      <div class="list-bar">
-        <label for={searchId} class="visually-hidden">
-          Search
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          class="search"
-          placeholder="Search"
-          value={search}
-          onInput={(e) => setSearch(e.currentTarget.value)}
-        />
-      </div>
+      {spec.search !== false && (
+        <div class="list-bar">
+          <label for={searchId} class="visually-hidden">
+            Search
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            class="search"
+            placeholder="Search"
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
+        </div>
+      )}
       <Alert message={alert} />
       {!loaded ? (
         !alert && <Loading />

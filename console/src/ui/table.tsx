@@ -43,7 +43,7 @@ export function Table<R>(props: Props<R>) {
       aria-label={`${props.label} list`}
       tabIndex={0}
     >
-      <table>
+      <table aria-label={props.label}>
         <thead>
           <tr>
             {columns.map((column, index) => (
