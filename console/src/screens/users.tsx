@@ -3,6 +3,10 @@ import { isAdmin, type Ctx } from '../context';
 import { grantBody, grantFields, grantValues } from '../grants';
 import { CrudScreen, type CrudSpec } from '../ui/crud-screen';
 import type { Values } from '../ui/fields';
+import {
+  signOutEverywhere,
+  UserSessionsDialog,
+} from '../account/user-sessions';
 import { privilegeSummary } from './api-keys';
 
 type User = Schemas['User'];
@@ -123,6 +127,30 @@ export function UsersScreen({ ctx }: { ctx: Ctx }) {
         ),
       effect: 'Their sessions end at once and they cannot sign in.',
     },
+    extraActions: (user, { show, act }) =>
+      admin && (
+        <>
+          <button
+            type="button"
+            onClick={() =>
+              show(
+                <UserSessionsDialog
+                  username={user.username}
+                  onClose={() => show(null)}
+                />,
+              )
+            }
+          >
+            Sessions…
+          </button>
+          <button
+            type="button"
+            onClick={() => act(() => signOutEverywhere(user.username))}
+          >
+            Sign Out Everywhere
+          </button>
+        </>
+      ),
   };
   return <CrudScreen spec={spec} />;
 }
