@@ -31,7 +31,7 @@ describe('the console, accessible everywhere', () => {
     opened.push({ page, errors: watchErrors(page) });
     await page.goto(server.url);
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     return page;
   }
   const nav = (page: Page, name: string) =>
@@ -213,7 +213,7 @@ describe('the console, accessible everywhere', () => {
   it('has no serious or critical axe violation on any screen or dialog', async () => {
     const page = await adminPage({ viewport: { width: 1280, height: 860 } });
     await sweep(page, 'light');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await signIn(page, 'admin', 'wrong-password');
     await page.getByRole('alert').waitFor();
