@@ -424,6 +424,16 @@ describe('single sign-on with OpenID Connect (SPEC §17)', () => {
       });
     });
 
+    it('accepts an ID token expired by less than the 10 s leeway for clocks that differ', async () => {
+      await provider.setAccount('skewed', { preferred_username: 'skewed' });
+      await provider.settings({ idTokenTtl: -5 });
+      try {
+        expect((await ssoLogin(t.server, provider, 'skewed')).status).toBe(302);
+      } finally {
+        await provider.settings({ idTokenTtl: 3600 });
+      }
+    });
+
     it('refuses a disabled user with 401 account_disabled, changing nothing', async () => {
       await provider.setAccount('dave', {
         preferred_username: 'dave',

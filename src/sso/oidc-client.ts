@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { BaseClient, Issuer } from 'openid-client';
+import { BaseClient, Issuer, custom } from 'openid-client';
 import { Clock } from '../time/clock';
 import { APP_CONFIG, AppConfig, OidcConfig } from '../config/app-config';
 
@@ -13,6 +13,8 @@ import { APP_CONFIG, AppConfig, OidcConfig } from '../config/app-config';
 export const DISCOVERY_WAIT_MS = 10_000;
 /** …and, while it has not come, tries again at least this often. */
 export const DISCOVERY_RETRY_MS = 10_000;
+/** Leeway on the ID token's iat and exp. */
+const CLOCK_TOLERANCE_SECONDS = 10;
 
 /**
  * The OpenID provider as openid-client (a certified relying party library)
@@ -71,12 +73,16 @@ export class OidcClient implements OnApplicationBootstrap, OnModuleDestroy {
     this.lastAttempt = this.clock.now();
     this.attempt ??= withDeadline(Issuer.discover(settings.issuer))
       .then((issuer) => {
-        this.client = new issuer.Client({
+        const client = new issuer.Client({
           client_id: settings.clientId,
           client_secret: settings.clientSecret,
           redirect_uris: [settings.redirectUri],
           response_types: ['code'],
         });
+        // The provider's clock and ours differ a little; without leeway an
+        // ID token issued "in the future" by a second is refused.
+        client[custom.clock_tolerance] = CLOCK_TOLERANCE_SECONDS;
+        this.client = client;
         this.logger.log(`OpenID provider ${settings.issuer} discovered`);
       })
       .catch((error: unknown) => {
