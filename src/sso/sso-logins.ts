@@ -14,7 +14,8 @@ import { SsoLogin } from './sso-login.entity';
 
 /** SPEC §17: the cookie binding a sign-in to its browser lives at most 600 s. */
 export const SSO_LOGIN_TTL_SECONDS = 600;
-const SWEEP_MS = 60 * 60 * 1000;
+/** Often, so a flood of sign-ins never finished keeps the table small. */
+const SWEEP_MS = 10 * 60 * 1000;
 const RETURN_TO_MAX = 2048;
 
 /**
