@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { ApiError, client, ok } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, client, ok, type Schemas } from './api';
 import { Alert, messageOf } from './ui/alert';
 import { Field } from './ui/fields';
 import { SecondFactor } from './ui/second-factor';
@@ -43,7 +43,17 @@ export function SignIn(props: Props) {
   const [alert, setAlert] = useState(props.message);
   const [ended, setEnded] = useState(props.ended);
   const [second, setSecond] = useState<SecondStep>();
+  const [sso, setSso] = useState<Schemas['SsoStatus']>();
+  const [withPassword, setWithPassword] = useState(false);
   const own = { own401: true };
+
+  // Single sign-on when the server offers it (SPEC §17); without an
+  // answer, the password form stays, as before SSO existed.
+  useEffect(() => {
+    ok(client.GET('/api/sso'), own).then(setSso, () => undefined);
+  }, []);
+  const ssoUrl = sso?.oidc ? sso.login_url : null;
+  const passwordShown = sso?.local_login !== 'admins' || withPassword;
 
   const passwordless = async () => {
     setAlert(undefined);
@@ -111,11 +121,33 @@ export function SignIn(props: Props) {
         ) : (
           <>
             <p class="hint">Sign in to manage API keys, users and access.</p>
-            <PasswordForm
-              onRefused={(message) => (setAlert(message), setEnded(false))}
-              onSecondStep={setSecond}
-              onSignedIn={props.onSignedIn}
-            />
+            {ssoUrl && (
+              <button
+                type="button"
+                class={passwordShown ? undefined : 'primary'}
+                onClick={() => location.assign(ssoUrl)}
+              >
+                Sign in with SSO
+              </button>
+            )}
+            {passwordShown ? (
+              <PasswordForm
+                onRefused={(message) => (setAlert(message), setEnded(false))}
+                onSecondStep={setSecond}
+                onSignedIn={props.onSignedIn}
+              />
+            ) : (
+              // Local sign-in is for admins only (LOCAL_LOGIN=false): break-glass.
+              <a
+                href="#password"
+                onClick={(e) => {
+                  e.preventDefault();
+                  setWithPassword(true);
+                }}
+              >
+                Sign in with a password
+              </a>
+            )}
             <p class="or">or</p>
             <button type="button" onClick={() => void passwordless()}>
               Sign in with a passkey
