@@ -333,7 +333,13 @@ describe('the console for daily work', () => {
     const other = await browser.newContext();
     const second = await other.newPage();
     const secondErrors = watchErrors(second);
+    const sso = second.waitForResponse((r) => r.url().endsWith('/api/sso'));
     await second.goto(server.url);
+    // No OpenID provider configured: no SSO button (SPEC §17).
+    expect((await (await sso).json()).oidc).toBe(false);
+    expect(
+      await second.getByRole('button', { name: 'Sign in with SSO' }).count(),
+    ).toBe(0);
     const alert = second.getByRole('alert');
     const attempt = async (password: string) => {
       const answered = second.waitForResponse((r) =>
