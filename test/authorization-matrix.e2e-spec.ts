@@ -185,6 +185,11 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/me', expect: READ },
   { route: 'GET /api/privileges', expect: READ },
+  {
+    route: 'POST /api/auth/explain',
+    body: () => ({ method: 'GET', path: '/api/events' }),
+    expect: READ,
+  },
 
   // Single sign-on (SPEC §17), off here: public, and no credential sent
   // along makes a sign-in that cannot complete any different.

@@ -70,6 +70,7 @@ const EXPECTED_ROUTES: string[] = [
 
   // the audit log
   'GET /api/audit → privileges:admin',
+  'POST /api/auth/explain → authenticated',
 
   // users
   'GET /api/users → privileges:admin',

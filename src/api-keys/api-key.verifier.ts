@@ -94,33 +94,24 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   }
 
   private admit(found: Verified, digest: string, now: number): RequestAuth {
-    const { key, auth } = found;
-    // A key that exists is refused on the record (SPEC §13); an unknown one is not.
-    const subject = {
-      actor: `key:${key.id}`,
-      targetType: 'api_key' as const,
-      targetId: key.id,
-    };
-    if (
-      digest === key.previousKeyHash &&
-      !(key.previousExpiresAt!.getTime() > now)
-    ) {
-      throw invalid().about(subject);
-    }
-    if (!key.active) {
-      throw AppError.unauthorized(
-        'api_key_disabled',
-        `API key "${key.title}" is disabled.`,
-      ).about(subject);
-    }
-    if (key.expiresAt && key.expiresAt.getTime() <= now) {
-      throw AppError.unauthorized(
-        'api_key_expired',
-        `API key "${key.title}" has expired.`,
-      ).about(subject);
-    }
-    this.lastUsed.touch(key.id, now);
-    return auth;
+    const refusal = keyRefusal(found.key, digest, now);
+    if (refusal) throw refusal;
+    this.lastUsed.touch(found.key.id, now);
+    return found.auth;
+  }
+
+  /**
+   * The caller a key is, and the refusal its current secret would get now:
+   * the same code as a request's, for explaining another caller (SPEC §19).
+   * Null when no key has that id.
+   */
+  async explain(
+    id: string,
+  ): Promise<{ auth: RequestAuth; refusal: AppError | null } | null> {
+    const key = await this.keys.findOneBy({ id });
+    if (!key) return null;
+    const { auth } = await this.verified(key);
+    return { auth, refusal: keyRefusal(key, key.keyHash, this.clock.now()) };
   }
 
   /** Forgets what is cached about a key; its current digests may no longer be unknown. */
@@ -155,7 +146,10 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     const key = await this.keys.findOne({
       where: [{ keyHash: digest }, { previousKeyHash: digest }],
     });
-    if (!key) return null;
+    return key && this.verified(key);
+  }
+
+  private async verified(key: ApiKey): Promise<Verified> {
     const roles = await rolesNamed(this.keys.manager, key.roles);
     const principal = grantedPrincipal(
       {
@@ -170,4 +164,36 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     );
     return { key, auth: Object.freeze({ principal }) };
   }
+}
+
+/**
+ * Why a key that exists refuses `digest` now, or null: a rotated secret past
+ * its grace, the key disabled, or expired. Such a refusal is on the record
+ * (SPEC §13); an unknown key's is not.
+ */
+function keyRefusal(key: ApiKey, digest: string, now: number): AppError | null {
+  const subject = {
+    actor: `key:${key.id}`,
+    targetType: 'api_key' as const,
+    targetId: key.id,
+  };
+  if (
+    digest === key.previousKeyHash &&
+    !(key.previousExpiresAt!.getTime() > now)
+  ) {
+    return invalid().about(subject);
+  }
+  if (!key.active) {
+    return AppError.unauthorized(
+      'api_key_disabled',
+      `API key "${key.title}" is disabled.`,
+    ).about(subject);
+  }
+  if (key.expiresAt && key.expiresAt.getTime() <= now) {
+    return AppError.unauthorized(
+      'api_key_expired',
+      `API key "${key.title}" has expired.`,
+    ).about(subject);
+  }
+  return null;
 }

@@ -6,7 +6,10 @@ import { ApiDescriptionController } from './api-description.controller';
 import { AuthFailures } from './auth-failures';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { ExplainController } from './explain.controller';
+import { ExplainService } from './explain.service';
 import { MeController } from './me.controller';
+import { RouteMatcher } from './route-matcher';
 import { AccessDecision } from './access-decision';
 import { AccessGuard } from './access.guard';
 import { PrivilegesCheck } from './checks/privileges.check';
@@ -19,7 +22,7 @@ import { MfaModule } from '../mfa/mfa.module';
 
 @Module({
   imports: [RedisModule, ApiKeysModule, SessionsModule, MfaModule],
-  controllers: [MeController, ApiDescriptionController],
+  controllers: [MeController, ApiDescriptionController, ExplainController],
   providers: [
     AuthFailures,
     AuthService,
@@ -31,6 +34,8 @@ import { MfaModule } from '../mfa/mfa.module';
     AccessGuard,
     RouteFactsOf,
     StepUpCheck,
+    RouteMatcher,
+    ExplainService,
     RouteTable,
   ],
   exports: [AuthService, AuthGuard, AccessDecision, AccessGuard, RouteTable],

@@ -88,7 +88,7 @@ export const ERROR_CATALOG = {
   missing_privilege: {
     status: 403,
     when: 'the caller lacks a privilege the route requires (see x-required-privileges)',
-    on: (r) => r.privileges,
+    on: (r) => r.privileges || r.declared.includes('missing_privilege'),
   },
   scope_denied: {
     status: 403,

@@ -17,6 +17,8 @@ import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
 import { rolesNamed } from '../roles/role.entity';
 import { Session } from './session.entity';
+import { User } from '../users/user.entity';
+import type { RequestAuth } from '../access/request-auth';
 
 export const accountDisabled = (username: string) =>
   AppError.unauthorized('account_disabled', `User "${username}" is disabled.`);
@@ -170,8 +172,36 @@ export class SessionVerifier implements OnApplicationShutdown {
       session.lastSeenAt.getTime(),
       this.activity.unwritten(session.id) ?? 0,
     );
+    const principal = await this.principalOf(user);
+    return {
+      session,
+      userId: user.id,
+      active: user.active,
+      principal,
+      lastSeen,
+    };
+  }
+
+  /**
+   * The caller a user is on a valid session, and the refusal such a session
+   * would get now (a disabled user): for explaining another caller (SPEC
+   * §19). Null when no user has that name.
+   */
+  async explain(
+    username: string,
+  ): Promise<{ auth: RequestAuth; refusal: AppError | null } | null> {
+    const user = await this.sessions.manager.findOneBy(User, {
+      usernameKey: username.toLowerCase(),
+    });
+    if (!user) return null;
+    const principal = await this.principalOf(user);
+    const refusal = user.active ? null : accountDisabled(user.username);
+    return { auth: { principal, userId: user.id }, refusal };
+  }
+
+  private async principalOf(user: User): Promise<Principal> {
     const roles = await rolesNamed(this.sessions.manager, user.roles);
-    const principal = grantedPrincipal(
+    return grantedPrincipal(
       {
         type: 'user',
         id: user.username,
@@ -182,12 +212,5 @@ export class SessionVerifier implements OnApplicationShutdown {
       user,
       roles,
     );
-    return {
-      session,
-      userId: user.id,
-      active: user.active,
-      principal,
-      lastSeen,
-    };
   }
 }

@@ -37,6 +37,19 @@ const CONVERTERS: ISchemaConverters = {
   },
   [ValidationTypes.CONDITIONAL_VALIDATION]: (meta: ValidationMetadata) =>
     meta.name === IS_OPTIONAL ? { [NULLABLE]: true } : {},
+  // A nested DTO (`@ValidateNested() @Type(() => X)`) inline, where the
+  // library would point at a `#/definitions/X` the document does not have.
+  [ValidationTypes.NESTED_VALIDATION]: (meta: ValidationMetadata) => {
+    const type = Reflect.getMetadata(
+      'design:type',
+      (meta.target as Type<object>).prototype as object,
+      meta.propertyName,
+    ) as Type<object> | undefined;
+    return (type ? dtoSchema(type) : { type: 'object' }) as Record<
+      string,
+      unknown
+    >;
+  },
 };
 
 export function dtoSchema(dto: Type<object>): SchemaObject {

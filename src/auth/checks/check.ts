@@ -53,6 +53,8 @@ export interface AccessTarget {
   readonly body: unknown;
   /** The client IP as Express computes it (TRUST_PROXY); read only by checks that need it. */
   readonly ip?: string;
+  /** Explain only: the route's template (`/api/keys/:id`); a request has Express's `req.route`. */
+  readonly path?: string;
 }
 
 /**
