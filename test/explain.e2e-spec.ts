@@ -5,13 +5,13 @@ import {
   login,
   LoggedIn,
   seedScope,
+  USER_PASSWORD,
 } from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
+import { enrolTotp } from './helpers/mfa';
 import { expectProblem } from './helpers/problem';
 import { SqlSpy } from './helpers/sql-spy';
 import { createTestApp, TestApp } from './helpers/test-app';
-
-import { AccessDecision } from '../src/auth/access-decision';
 
 describe('POST /api/auth/explain (SPEC §19)', () => {
   let t: TestApp;
@@ -61,9 +61,11 @@ describe('POST /api/auth/explain (SPEC §19)', () => {
       },
     ).expect(200);
     expect(res.body.allowed).toBe(true);
-    expect(res.body.checks.map((c: { check: string }) => c.check)).toEqual([
+    expect(res.body.checks.map((c: Line) => c.check)).toEqual([
       'credential',
-      ...t.app.get(AccessDecision).names,
+      'rate_limit',
+      'privileges',
+      'scope',
     ]);
     expect(byCheck(res.body)).toMatchObject({
       credential: { result: 'pass' },
@@ -159,6 +161,38 @@ describe('POST /api/auth/explain (SPEC §19)', () => {
       { method: 'DELETE', path: `/api/events/${prodEvent}/?x=1` },
     ).expect(200);
     expect(res.body.allowed).toBe(true);
+  });
+
+  it('reports a needed step-up on the credential line, as the real request refuses it', async () => {
+    await createUser(t.server, admin, {
+      username: 'dora',
+      privileges: ['admin'],
+    });
+    const dora = await login(t.server, 'dora', USER_PASSWORD);
+    await enrolTotp(t, dora);
+    const asked = {
+      method: 'POST',
+      path: '/api/keys',
+      body: { title: 'k', privileges: ['admin'] },
+    };
+    const res = await explain({ session: dora.sessionId }, asked).expect(200);
+    expect(res.body.allowed).toBe(false);
+    expect(res.body.checks.map((c: Line) => c.check)).toEqual([
+      'credential',
+      'rate_limit',
+      'privileges',
+      'scope',
+    ]);
+    expect(res.body.checks[0]).toMatchObject({
+      result: 'fail',
+      code: 'step_up_required',
+      fix: 'step up with POST /api/sessions/current/step-up',
+    });
+    const real = await request(t.server)
+      .post('/api/keys')
+      .set('X-Session-ID', dora.sessionId)
+      .send(asked.body);
+    expectProblem(real, 403, 'step_up_required');
   });
 
   describe('as another caller (admins)', () => {
