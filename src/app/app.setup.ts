@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { jsonBody, responseHeaders } from '../http/http.middleware';
+import { refuseNulInUrl } from '../http/nul-guard';
 import { accessLog } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
 import { API_PREFIX } from '../http/api-prefix';
@@ -29,6 +30,7 @@ export function configureApp(
     accessLog(observers),
     requireHost,
     responseHeaders(contentSecurity()),
+    refuseNulInUrl,
     jsonBody(),
   );
   app.get(OpenApiDocument).attach(app);

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { AppError } from './app-error';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { nulFieldOf, nulInBody } from './nul-guard';
 
 export const BODY_LIMIT = '1mb';
 const SECRET_HEADERS = ['x-api-key', 'x-session-id', 'cookie', 'x-csrf-token'];
@@ -93,11 +94,24 @@ function checkDepth(
     }
   }
   if (nestsDeeperThan(text)) throw bodyError('entity.too.deep');
+  const raw = typeof text === 'string' ? text : body.toString('utf8');
+  // JSON spells NUL only as an escape: parse again only when one is there.
+  if (/\\u0000/i.test(raw)) {
+    let field: string | null = null;
+    try {
+      field = nulFieldOf(JSON.parse(raw));
+    } catch {
+      return; // not JSON: body-parser's own parse says so
+    }
+    if (field !== null)
+      throw Object.assign(nulInBody(field), { type: 'entity.nul' });
+  }
 }
 
 const bodyError = (type: string) => Object.assign(new Error(type), { type });
 
 function toBodyError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.deep') {
     return new AppError(
