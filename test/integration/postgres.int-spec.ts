@@ -138,11 +138,11 @@ describe('two instances on one PostgreSQL', () => {
           .set('X-Session-ID', admin.sessionId)
           .send({
             username: 'second',
-            password: 'second-password',
+            password: 'other-admin-passphrase',
             privileges: ['admin'],
           })
           .expect(201);
-        const second = await login(b.server, 'second', 'second-password');
+        const second = await login(b.server, 'second', 'other-admin-passphrase');
         const [one, two] = await Promise.all([
           request(a.server)
             .patch('/api/users/second')
