@@ -87,6 +87,18 @@ export class MfaKeys implements OnModuleInit {
     return hmac.digest();
   }
 
+  /**
+   * The WebAuthn user handle: opaque and stable per user, never the username
+   * (authenticators store it, and it comes back with passwordless sign-ins).
+   */
+  userHandle(userId: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(this.mac('webauthn user', String(userId)));
+  }
+
+  userHandleText(userId: number): string {
+    return Buffer.from(this.userHandle(userId)).toString('base64url');
+  }
+
   private key(key: Buffer | undefined): Buffer {
     if (!key) throw new Error('MfaKeys used before module init');
     return key;

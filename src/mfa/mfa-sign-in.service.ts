@@ -1,13 +1,9 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AppError } from '../http/app-error';
-import { Clock } from '../time/clock';
-import { newId, newToken, sha256Hex } from '../secrets/secrets';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { WriteLock } from '../database/write-lock';
 import { LoginThrottle } from '../sessions/login-throttle';
 import type { SignInClient } from '../sessions/session-cookie';
 import { accountDisabled } from '../sessions/session.verifier';
@@ -17,22 +13,14 @@ import {
   SessionsService,
 } from '../sessions/sessions.service';
 import { User } from '../users/user.entity';
-import { MfaToken } from './mfa-token.entity';
+import { MFA_TOKEN_SPENT, MfaTokens, mfaFailed } from './mfa-tokens';
 import type { MfaMethod } from './mfa-methods';
 import type { Presented } from './second-factor-check';
 import { SecondFactors } from './second-factors.service';
-import { PasskeysService } from './passkeys.service';
+import { PasskeyAssertions } from './passkey-assertions';
 import type { ChallengePurpose } from './challenges';
 
-/** Failures an mfa_token survives (SPEC §18); the fifth spends it. */
-export const MFA_TOKEN_FAILURES = 5;
-
 export type SignedIn = LoginResult & { aal: 2 };
-
-const mfaFailed = (detail: string) =>
-  AppError.unauthorized('mfa_failed', detail);
-const SPENT =
-  'The mfa_token is unknown, expired or spent; sign in with the password again.';
 
 /**
  * The second step of a sign-in, and passwordless sign-in with a passkey.
@@ -42,15 +30,12 @@ const SPENT =
 @Injectable()
 export class MfaSignIn implements OnModuleInit {
   constructor(
-    @InjectRepository(MfaToken) private readonly tokens: Repository<MfaToken>,
+    private readonly tokens: MfaTokens,
     @InjectRepository(User) private readonly users: Repository<User>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly factors: SecondFactors,
-    private readonly passkeys: PasskeysService,
+    private readonly passkeys: PasskeyAssertions,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
-    private readonly clock: Clock,
-    private readonly lock: WriteLock,
   ) {}
 
   onModuleInit(): void {
@@ -61,21 +46,12 @@ export class MfaSignIn implements OnModuleInit {
   async begin(user: User): Promise<SecondStepAnswer | null> {
     const methods = await this.factors.methods(user.id);
     if (methods.length === 0) return null;
-    const token = newToken();
-    await this.lock.exclusive(() =>
-      this.tokens.insert({
-        id: newId(),
-        tokenHash: sha256Hex(token),
-        userId: user.id,
-        failures: 0,
-        expiresAt: new Date(this.clock.now() + this.config.mfaTokenTtl * 1000),
-      }),
-    );
+    const token = await this.tokens.issue(user.id);
     return { mfa_required: true, mfa_token: token, methods };
   }
 
   async options(mfaToken: string) {
-    const token = await this.live(mfaToken);
+    const token = await this.tokens.live(mfaToken);
     return this.passkeys.authenticationOptions('second_factor', token.userId);
   }
 
@@ -94,18 +70,18 @@ export class MfaSignIn implements OnModuleInit {
     client: SignInClient,
     context: AuditContext,
   ): Promise<SignedIn> {
-    const token = await this.live(mfaToken);
+    const token = await this.tokens.live(mfaToken);
     const user = await this.users.findOneByOrFail({ id: token.userId });
     const method = await this.checked(user, context, () =>
       this.verify(user, presented, 'second_factor', context),
     );
     if (!method) {
-      await this.countFailure(token);
+      await this.tokens.countFailure(token);
       throw mfaFailed(
         'The code or passkey is wrong, or the code was already used.',
       );
     }
-    if (!(await this.spend(token))) throw mfaFailed(SPENT);
+    if (!(await this.tokens.spend(token))) throw mfaFailed(MFA_TOKEN_SPENT);
     if (!user.active) throw accountDisabled(user.username);
     const result = await this.sessions.startSession(
       user,
@@ -202,60 +178,5 @@ export class MfaSignIn implements OnModuleInit {
       presented.passkey,
     );
     return passkey ? 'passkey' : null;
-  }
-
-  /** Forgets mfa_tokens past their lifetime. */
-  async sweep(): Promise<void> {
-    await this.lock.exclusive(() =>
-      this.tokens
-        .createQueryBuilder()
-        .delete()
-        .where('expires_at <= :now', { now: this.clock.now() })
-        .execute(),
-    );
-  }
-
-  private async live(mfaToken: string): Promise<MfaToken> {
-    const token = await this.tokens.findOneBy({
-      tokenHash: sha256Hex(mfaToken),
-    });
-    if (
-      !token ||
-      token.expiresAt.getTime() <= this.clock.now() ||
-      token.failures >= MFA_TOKEN_FAILURES
-    ) {
-      throw mfaFailed(SPENT);
-    }
-    return token;
-  }
-
-  private async countFailure(token: MfaToken): Promise<void> {
-    await this.lock.exclusive(async () => {
-      await this.tokens.increment({ id: token.id }, 'failures', 1);
-      await this.tokens
-        .createQueryBuilder()
-        .delete()
-        .where('id = :id AND failures >= :max', {
-          id: token.id,
-          max: MFA_TOKEN_FAILURES,
-        })
-        .execute();
-    });
-  }
-
-  /** True for the one request that spends a live token. */
-  private async spend(token: MfaToken): Promise<boolean> {
-    const result = await this.lock.exclusive(() =>
-      this.tokens
-        .createQueryBuilder()
-        .delete()
-        .where('id = :id AND failures < :max AND expires_at > :now', {
-          id: token.id,
-          max: MFA_TOKEN_FAILURES,
-          now: this.clock.now(),
-        })
-        .execute(),
-    );
-    return result.affected === 1;
   }
 }

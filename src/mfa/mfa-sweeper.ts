@@ -5,7 +5,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { Challenges } from './challenges';
-import { MfaSignIn } from './mfa-sign-in.service';
+import { MfaTokens } from './mfa-tokens';
 
 const SWEEP_MS = 60 * 60 * 1000;
 
@@ -17,11 +17,11 @@ export class MfaSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly challenges: Challenges,
-    private readonly signIn: MfaSignIn,
+    private readonly tokens: MfaTokens,
   ) {}
 
   sweep(): Promise<void> {
-    return Promise.all([this.challenges.sweep(), this.signIn.sweep()]).then(
+    return Promise.all([this.challenges.sweep(), this.tokens.sweep()]).then(
       () => undefined,
       (error: unknown) =>
         this.logger.warn(`MFA sweep failed: ${String(error)}`),

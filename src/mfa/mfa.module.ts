@@ -5,6 +5,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { MfaSessionsController } from './mfa-sessions.controller';
 import { MfaSignIn } from './mfa-sign-in.service';
+import { MfaTokens } from './mfa-tokens';
 import { MfaToken } from './mfa-token.entity';
 import { MfaSweeper } from './mfa-sweeper';
 import { FactorDirectory } from './factor-directory';
@@ -15,6 +16,7 @@ import { MeFactorsController } from './me-factors.controller';
 import { MfaKeys } from './mfa-keys';
 import { Passkey } from './passkey.entity';
 import { PasskeysService } from './passkeys.service';
+import { PasskeyAssertions } from './passkey-assertions';
 import { RecoveryCode } from './recovery-code.entity';
 import { SecondFactors } from './second-factors.service';
 import { TotpFactor } from './totp-factor.entity';
@@ -37,8 +39,10 @@ import { TotpFactor } from './totp-factor.entity';
     Challenges,
     SecondFactors,
     PasskeysService,
+    PasskeyAssertions,
     CallerUser,
     MfaSignIn,
+    MfaTokens,
     StepUpService,
     MfaSweeper,
     FactorDirectory,

@@ -1,14 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  generateAuthenticationOptions,
   generateRegistrationOptions,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
   type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { Repository } from 'typeorm';
@@ -20,13 +16,9 @@ import { newId } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import type { User } from '../users/user.entity';
-import {
-  CHALLENGE_TTL_MS,
-  type ChallengePurpose,
-  Challenges,
-} from './challenges';
+import { CHALLENGE_TTL_MS, Challenges } from './challenges';
 import { MfaKeys } from './mfa-keys';
-import { isAssertionForm, isRegistrationForm } from './webauthn-forms';
+import { isRegistrationForm } from './webauthn-forms';
 import { Passkey } from './passkey.entity';
 import { SecondFactors } from './second-factors.service';
 
@@ -49,7 +41,7 @@ const target = (user: User) => ({
   targetId: user.username,
 });
 
-/** Passkeys (WebAuthn, SimpleWebAuthn): registration, list, removal, and assertions. */
+/** Passkeys (WebAuthn, SimpleWebAuthn): registration, list and removal; assertions are passkey-assertions.ts. */
 @Injectable()
 export class PasskeysService {
   private readonly logger = new Logger('Passkeys');
@@ -80,7 +72,7 @@ export class PasskeysService {
       rpID: this.config.webauthnRpId,
       userName: user.username,
       userDisplayName: user.fullName || user.username,
-      userID: this.userHandle(user.id),
+      userID: this.keys.userHandle(user.id),
       challenge: this.challenges.issue('register', user.id),
       timeout: CHALLENGE_TTL_MS,
       attestationType: 'none',
@@ -155,75 +147,6 @@ export class PasskeysService {
     this.factors.changed(user.id);
   }
 
-  /** Assertion options: for `userId`'s passkeys, or (null) any discoverable one. */
-  async authenticationOptions(
-    purpose: Exclude<ChallengePurpose, 'register'>,
-    userId: number | null,
-  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const allowed =
-      userId === null ? [] : await this.passkeys.findBy({ userId });
-    return generateAuthenticationOptions({
-      rpID: this.config.webauthnRpId,
-      challenge: this.challenges.issue(purpose, userId),
-      timeout: CHALLENGE_TTL_MS,
-      userVerification: 'required',
-      allowCredentials: allowed.map((passkey) => ({
-        id: passkey.credentialId,
-        transports: passkey.transports as AuthenticatorTransportFuture[],
-      })),
-    });
-  }
-
-  /**
-   * The passkey that signed this assertion, with user verification, for a
-   * challenge issued for `purpose` (and `userId`, unless passwordless); null
-   * when anything is wrong. Its counter and last use are updated.
-   */
-  async verifyAssertion(
-    purpose: Exclude<ChallengePurpose, 'register'>,
-    userId: number | null,
-    response: AuthenticationResponseJSON,
-  ): Promise<Passkey | null> {
-    if (!isAssertionForm(response)) return null;
-    const passkey = await this.passkeys.findOneBy({
-      credentialId: response.id,
-    });
-    if (!passkey || (userId !== null && passkey.userId !== userId)) return null;
-    // A discoverable passkey names its user; it must be the passkey's own.
-    const handle = response.response.userHandle;
-    if (handle && handle !== this.userHandleText(passkey.userId)) return null;
-    try {
-      const { verified, authenticationInfo } =
-        await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: (challenge) =>
-            this.challenges.spend(challenge, purpose, userId),
-          expectedOrigin: this.config.webauthnOrigin,
-          expectedRPID: this.config.webauthnRpId,
-          requireUserVerification: true,
-          credential: {
-            id: passkey.credentialId,
-            publicKey: Buffer.from(passkey.publicKey, 'base64url'),
-            counter: passkey.counter,
-            transports: passkey.transports as AuthenticatorTransportFuture[],
-          },
-        });
-      if (!verified) return null;
-      passkey.counter = authenticationInfo.newCounter;
-    } catch (error) {
-      this.logger.debug(`Passkey assertion refused: ${String(error)}`);
-      return null;
-    }
-    passkey.lastUsedAt = new Date(this.clock.now());
-    await this.lock.exclusive(() =>
-      this.passkeys.update(
-        { id: passkey.id },
-        { counter: passkey.counter, lastUsedAt: passkey.lastUsedAt },
-      ),
-    );
-    return passkey;
-  }
-
   private async verifyRegistration(
     user: User,
     response: RegistrationResponseJSON,
@@ -247,14 +170,5 @@ export class PasskeysService {
       'response',
       'The passkey could not be verified; ask for new options and try again.',
     );
-  }
-
-  /** The WebAuthn user handle: opaque and stable per user, never the username (it is stored on the authenticator). */
-  private userHandle(userId: number): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.keys.mac('webauthn user', String(userId)));
-  }
-
-  private userHandleText(userId: number): string {
-    return Buffer.from(this.userHandle(userId)).toString('base64url');
   }
 }

@@ -7,7 +7,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/user.entity';
 import { CallerUser } from './caller-user';
 import { MfaSignIn } from './mfa-sign-in.service';
-import { PasskeysService } from './passkeys.service';
+import { PasskeyAssertions } from './passkey-assertions';
 import type { Presented } from './second-factor-check';
 
 const reauthenticationFailed = () =>
@@ -24,7 +24,7 @@ export class StepUpService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly callers: CallerUser,
     private readonly signIn: MfaSignIn,
-    private readonly passkeys: PasskeysService,
+    private readonly passkeys: PasskeyAssertions,
     private readonly sessions: SessionsService,
   ) {}
 
