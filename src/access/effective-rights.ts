@@ -35,3 +35,30 @@ export function effectiveRights(
     groups: union(all.map((r) => r.groups)),
   };
 }
+
+/**
+ * A user or key that holds roles, as the rule on holders sees it (SPEC §20):
+ * its own grants and the ids of the roles it names.
+ */
+export interface Grantee {
+  /** `alice` or `key:<id>`: how a refusal names it. */
+  readonly label: string;
+  readonly own: Rights;
+  readonly roles: readonly string[];
+}
+
+/**
+ * A grantee's effective rights with the roles as `roles` has them: roles it
+ * names that are not there (deleted) grant nothing, as when its credential
+ * is verified.
+ */
+export function granteeRights(
+  grantee: Grantee,
+  roles: ReadonlyMap<string, RoleRights>,
+): Rights {
+  const held = grantee.roles.flatMap((id) => {
+    const role = roles.get(id);
+    return role ? [role] : [];
+  });
+  return effectiveRights(grantee.own, held);
+}

@@ -27,9 +27,12 @@ export function isAdmin(principal: Principal): boolean {
   return principal.privileges.includes(ADMIN);
 }
 
+/** How records, the audit log and refusals name a key: `key:<id>` (SPEC §9). */
+export const keyActor = (id: string): string => `key:${id}`;
+
 /** How records name their creator: `alice` or `key:<id>` (SPEC §9). */
 export function actorOf(principal: Principal): string {
-  return principal.type === 'user' ? principal.id : `key:${principal.id}`;
+  return principal.type === 'user' ? principal.id : keyActor(principal.id);
 }
 
 /** For error details: `API key "CI deploy"` or `User "alice"`. */

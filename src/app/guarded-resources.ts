@@ -1,4 +1,7 @@
 import { ALERTS } from '../alerts/alert.resource';
+import type { Grantee } from '../access/effective-rights';
+import type { GrantColumns } from '../access/grants';
+import { keyActor } from '../access/principal';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { CATEGORIES } from '../categories/category.resource';
 import { EVENTS } from '../events/event.resource';
@@ -40,11 +43,29 @@ export const GUARDED_RESOURCES: readonly ResourceDefinition[] = [
   JOBS,
 ];
 
-/** Users and keys name categories, groups and roles too (SPEC §15). */
+/**
+ * Users and keys name categories, groups and roles too (SPEC §15), and are
+ * the holders a change to a role may widen (SPEC §20).
+ */
 const HOLDERS: readonly ReferenceHolder[] = [
-  { name: 'users', entity: User, references: GRANT_REFERENCES },
-  { name: 'API keys', entity: ApiKey, references: GRANT_REFERENCES },
+  {
+    name: 'users',
+    entity: User,
+    references: GRANT_REFERENCES,
+    grantee: (user) => granteeOf((user as User).username, user as User),
+  },
+  {
+    name: 'API keys',
+    entity: ApiKey,
+    references: GRANT_REFERENCES,
+    grantee: (key) => granteeOf(keyActor((key as ApiKey).id), key as ApiKey),
+  },
 ];
+
+function granteeOf(label: string, grants: GrantColumns): Grantee {
+  const { privileges, categories, groups, roles } = grants;
+  return { label, own: { privileges, categories, groups }, roles };
+}
 
 /** References over every resource and holder, for the server and the CLI alike. */
 export const referencesModule = () =>

@@ -95,6 +95,11 @@ export const ERROR_CATALOG = {
     when: "a category or server group is outside the caller's scope (see x-scope)",
     on: (r) => r.scoped || r.declared.includes('scope_denied'),
   },
+  escalation_denied: {
+    status: 403,
+    when: 'the change would give a holder of the role (listed in holders) a privilege, category or group the caller cannot use itself (SPEC §20)',
+    on: declared('escalation_denied'),
+  },
   csrf_failed: {
     status: 403,
     when: 'session_id cookie on an unsafe method without the right X-CSRF-Token',

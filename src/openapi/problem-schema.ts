@@ -45,6 +45,12 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
       description:
         'scope_denied (roles): the categories the caller may not grant',
     },
+    holders: {
+      ...listOf(text()),
+      maxItems: 10,
+      description:
+        'escalation_denied: up to 10 users and keys (`key:<id>`) the change would widen',
+    },
     methods: {
       ...listOf(text({ enum: ['totp', 'passkey', 'recovery_code'] })),
       description:
@@ -66,6 +72,7 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
     'category',
     'groups',
     'categories',
+    'holders',
     'reason',
     'request_id',
   ],

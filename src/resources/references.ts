@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { AppError, FieldError } from '../http/app-error';
 import { dialectOf, jsonArrayElements } from '../database/dialect';
+import type { Grantee } from '../access/effective-rights';
 import type { RecordBase } from './record-base';
 import type {
   Reference,
@@ -18,6 +19,8 @@ export interface ReferenceHolder {
   name: string;
   entity: EntityTarget<ObjectLiteral>;
   references: Reference[];
+  /** For records that hold roles (users, keys): their grants, for the rule on holders (SPEC §20). */
+  grantee?: (record: ObjectLiteral) => Grantee;
 }
 
 /** What a user or key names (SPEC §15): each id must exist. */
@@ -94,6 +97,27 @@ export class References {
     }
   }
 
+  /**
+   * The users and keys whose grants name `id` of `target` (a role's holders,
+   * SPEC §20), read with `manager`: inside the write's transaction.
+   */
+  async grantees(
+    manager: EntityManager,
+    target: ReferenceTarget,
+    id: string,
+  ): Promise<Grantee[]> {
+    const found: Grantee[] = [];
+    for (const holder of this.holders) {
+      if (!holder.grantee) continue;
+      for (const reference of holder.references) {
+        if (reference.target !== target) continue;
+        const records = await naming(manager, holder, reference, id).getMany();
+        found.push(...records.map(holder.grantee));
+      }
+    }
+    return found;
+  }
+
   private entityOf(name: ReferenceTarget) {
     const target = this.definitions.find((d) => d.name === name);
     if (!target) throw new Error(`no resource ${name}`);
@@ -102,9 +126,30 @@ export class References {
 }
 
 /**
- * Whether any record of `definition` names `id` in `reference`: the one place
- * that knows how a list of ids is stored and searched (a JSON array; its
- * elements come from the dialect piece, database/dialect.ts).
+ * The records of `holder` that name `id` in `reference`: the one place that
+ * knows how a list of ids is stored and searched (a JSON array; its elements
+ * come from the dialect piece, database/dialect.ts).
+ */
+function naming(
+  manager: EntityManager,
+  holder: ReferenceHolder,
+  reference: Reference,
+  id: string,
+) {
+  const column = `r.${reference.property}`;
+  const elements = jsonArrayElements(dialectOf(manager), column, 'v');
+  return manager
+    .createQueryBuilder(holder.entity, 'r')
+    .where(
+      reference.many
+        ? `EXISTS (SELECT 1 FROM ${elements} WHERE v.value = :id)`
+        : `${column} = :id`,
+      { id },
+    );
+}
+
+/**
+ * Whether any record of `holder` names `id` in `reference`.
  *
  * Not TypeORM's getExists(): it wraps the condition in a second EXISTS, and
  * SQLite 3.52's EXISTS-to-join rewrite then stops scanning the outer table
@@ -113,21 +158,12 @@ export class References {
  */
 async function isNamed(
   manager: EntityManager,
-  definition: ReferenceHolder,
+  holder: ReferenceHolder,
   reference: Reference,
   id: string,
 ): Promise<boolean> {
-  const column = `r.${reference.property}`;
-  const elements = jsonArrayElements(dialectOf(manager), column, 'v');
-  const row: unknown = await manager
-    .createQueryBuilder(definition.entity, 'r')
+  const row: unknown = await naming(manager, holder, reference, id)
     .select('1', 'named')
-    .where(
-      reference.many
-        ? `EXISTS (SELECT 1 FROM ${elements} WHERE v.value = :id)`
-        : `${column} = :id`,
-      { id },
-    )
     .limit(1)
     .getRawOne();
   return row !== undefined;

@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Grantee } from '../access/effective-rights';
 import type { Principal } from '../access/principal';
 import type { CatalogResource } from '../access/privileges';
 import type { ScopedResource } from '../access/scoped.decorator';
@@ -25,11 +27,36 @@ export type ReferenceTarget = (typeof REFERENCE_TARGETS)[number];
 export const isReferenceTarget = (name: string): name is ReferenceTarget =>
   (REFERENCE_TARGETS as readonly string[]).includes(name);
 
+/** What a rule may read inside the write's transaction. */
+export interface RuleContext {
+  manager: EntityManager;
+  /** The users and keys whose grants name the record `id` of this resource (a role's holders). */
+  grantees(id: string): Promise<Grantee[]>;
+}
+
+/** A write as a rule on its consequences sees it: `stored` null on create, `next` null on delete. */
+export interface RecordChange<E> {
+  id: string;
+  stored: E | null;
+  next: E | null;
+}
+
 /** A resource's own rules, beyond privileges, scope and references. */
 export interface ResourceRules<E> {
   /** Inside the write's transaction, before references are checked; `stored` is null on create. */
   beforeWrite?(caller: Principal, next: E, stored: E | null): void;
+  /** Inside the delete's transaction, once the record is known unreferenced (409 first). */
   beforeDelete?(caller: Principal, stored: E): void;
+  /**
+   * Last, inside the write's transaction just before the write, once every
+   * other check passed: what the change does to other records (a role's
+   * holders, SPEC §20).
+   */
+  beforeCommit?(
+    caller: Principal,
+    change: RecordChange<E>,
+    context: RuleContext,
+  ): Promise<void>;
 }
 
 /**

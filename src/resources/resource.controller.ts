@@ -56,7 +56,12 @@ export function resourceController(definition: CrudResource): Type<unknown> {
   const conflicts = definition.clientIds ? (['conflict'] as const) : [];
   // A record without scope of its own (a role) grants scope: granting more
   // than one's own is refused as scope_denied (no escalation, SPEC §12).
-  const grants = scoped ? [] : (['scope_denied'] as const);
+  // And a change to a record that grants rights (a role) may not widen its
+  // holders beyond the caller (SPEC §20).
+  const grants = [
+    ...(scoped ? [] : (['scope_denied'] as const)),
+    ...(definition.grantsRights ? (['escalation_denied'] as const) : []),
+  ];
 
   @Controller(name)
   class ResourceController {

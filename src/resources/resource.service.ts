@@ -12,7 +12,11 @@ import { newId } from '../secrets/secrets';
 import { Page, PageQuery } from '../validation/validation';
 import { WriteLock } from '../database/write-lock';
 import type { RecordBase } from './record-base';
-import type { ResourceDefinition } from './resource-definition';
+import {
+  isReferenceTarget,
+  type RecordChange,
+  type ResourceDefinition,
+} from './resource-definition';
 import { References } from './references';
 import type { MaybePromise } from '../concurrency/maybe-promise';
 import { ResourceReads } from './resource-reads';
@@ -112,6 +116,11 @@ export class ResourceService<E extends RecordBase> {
       assertRecordInScope(caller, this.definition, record);
       this.definition.rules?.beforeWrite?.(caller, record, null);
       await this.assertReferencesExist(manager, values);
+      await this.beforeCommit(manager, caller, {
+        id: record.id,
+        stored: null,
+        next: record,
+      });
       await manager.insert(
         this.definition.entity,
         record as QueryDeepPartialEntity<E>,
@@ -149,6 +158,7 @@ export class ResourceService<E extends RecordBase> {
       assertRecordInScope(caller, this.definition, next);
       this.definition.rules?.beforeWrite?.(caller, next, stored);
       await this.assertReferencesExist(manager, values);
+      await this.beforeCommit(manager, caller, { id, stored, next });
       await manager.update(
         this.definition.entity,
         this.byId(id),
@@ -170,12 +180,33 @@ export class ResourceService<E extends RecordBase> {
   ): Promise<void> {
     await this.lock.transaction(async (manager) => {
       const stored = await this.findInScope(manager, id, caller);
-      this.definition.rules?.beforeDelete?.(caller, stored);
+      // A record still named cannot be deleted by anyone: 409 before any
+      // rule on who may delete it (SPEC §20's order of refusals).
       await this.references.assertUnreferenced(manager, this.definition, id);
+      this.definition.rules?.beforeDelete?.(caller, stored);
+      await this.beforeCommit(manager, caller, { id, stored, next: null });
       await manager.delete(this.definition.entity, { id });
       await this.record(manager, context, 'delete', id, () => ({}));
     });
     this.announce(id);
+  }
+
+  /** The resource's rule on what a change does to others, in the write's transaction. */
+  private async beforeCommit(
+    manager: EntityManager,
+    caller: Principal,
+    change: RecordChange<E>,
+  ): Promise<void> {
+    const rules = this.definition.rules;
+    if (!rules?.beforeCommit) return;
+    const name = this.definition.name;
+    await rules.beforeCommit(caller, change, {
+      manager,
+      grantees: (id) =>
+        isReferenceTarget(name)
+          ? this.references.grantees(manager, name, id)
+          : Promise.resolve([]),
+    });
   }
 
   /** The record, or 404. */

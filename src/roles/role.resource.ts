@@ -8,6 +8,7 @@ import {
   type CrudResource,
 } from '../resources/resource-definition';
 import { Role } from './role.entity';
+import { assertHoldersNotWidened } from './role-holders';
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
 export class CreateRoleDto extends RightsDto {
@@ -64,7 +65,7 @@ export const ROLES: CrudResource<Role> = {
   ],
   rules: {
     // Both what it holds now and what it would hold: a caller may not enable,
-    // rename or narrow a role that grants more than the caller has.
+    // rename or narrow a role that grants more than the caller has (SPEC §12).
     beforeWrite(caller, next, stored) {
       if (stored) assertMayGrant(caller, stored);
       assertMayGrant(caller, next);
@@ -72,6 +73,8 @@ export const ROLES: CrudResource<Role> = {
     beforeDelete(caller, stored) {
       assertMayGrant(caller, stored);
     },
+    // Then what the change does to the role's holders (SPEC §20).
+    beforeCommit: assertHoldersNotWidened,
   },
   grantsRights: 'role',
 };
