@@ -6,7 +6,9 @@ import {
   login,
 } from './helpers/auth';
 import { enrolTotp, loginWithTotp, totpAt } from './helpers/mfa';
+import { STEP_UP_ACTS } from '../src/auth/step-up-acts';
 import { expectProblem } from './helpers/problem';
+import { mountedRoutes } from './helpers/routes';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 
 const as = (t: TestApp, session: LoggedIn) => ({
@@ -231,6 +233,13 @@ describe('step-up (SPEC §18)', () => {
       const res = await as(t, admin).delete('/api/me/mfa/totp');
       refused(res);
     });
+  });
+
+  it('names only mounted routes in its table of acts (a renamed route fails here)', () => {
+    const mounted = new Set(mountedRoutes(t.app));
+    expect(
+      Object.keys(STEP_UP_ACTS).filter((route) => !mounted.has(route)),
+    ).toEqual([]);
   });
 
   it('never asks an API key', async () => {
