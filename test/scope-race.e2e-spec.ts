@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
 import { WriteLock } from '../src/database/write-lock';
+import { Event } from '../src/events/event.entity';
 import { createKey, login, LoggedIn, seedScope } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -124,6 +125,36 @@ describe('scope is checked inside the write’s transaction (SPEC §20)', () => 
           (job) => job.event_id === id,
         ),
       ).toEqual([]);
+    }
+  });
+
+  it('refuses reading a record moved out of scope after the scope check read it', async () => {
+    // Reads take no lock: the move is made the moment the scope check's own
+    // read of the event returns, before the handler reads it.
+    const repo = t.dataSource.getRepository(Event);
+    for (let round = 0; round < ROUNDS; round++) {
+      const event = await asAdmin('post', '/api/events')
+        .send({ title: 'before', category: 'prod' })
+        .expect(201);
+      const id = event.body.id as string;
+      const original = repo.findOneBy.bind(repo);
+      const spy = jest
+        .spyOn(repo, 'findOneBy')
+        .mockImplementationOnce(async (where) => {
+          const found = await original(where);
+          await repo.update({ id }, { category: 'dev' });
+          return found;
+        });
+      try {
+        const res = await t
+          .http()
+          .get(`/api/events/${id}`)
+          .set('X-API-Key', key);
+        expect(spy).toHaveBeenCalled();
+        expect(expectProblem(res, 403, 'scope_denied').category).toBe('dev');
+      } finally {
+        spy.mockRestore();
+      }
     }
   });
 });

@@ -49,8 +49,8 @@ export class JobsController {
   @Authenticated()
   @Scoped(JOBS, 'stored')
   @Answers(200, JOB_SCHEMA)
-  get(@Param('id') id: string) {
-    return this.jobs.records.get(id);
+  get(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.jobs.records.get(id, caller);
   }
 
   @Post('jobs/:id/abort')

@@ -5,7 +5,7 @@ import type {
   Repository,
 } from 'typeorm';
 import type { Principal } from '../access/principal';
-import { scopeOf } from '../access/scope';
+import { assertRecordInScope, scopeOf } from '../access/scope';
 import { AppError } from '../http/app-error';
 import type { ChangeBus } from '../bus/change-bus';
 import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
@@ -106,10 +106,20 @@ export class ResourceReads<E extends RecordBase> {
     return result;
   }
 
-  get(id: string): MaybePromise<RecordView> {
+  /**
+   * One record on the wire. The scope check read it before, apart; its scope
+   * is checked again on the very record answered, so one moved out of the
+   * caller's scope in between is refused, not shown. The copied kinds need
+   * no second look: a category's or group's scope is its id, which never
+   * changes, and roles have none.
+   */
+  get(id: string, caller: Principal): MaybePromise<RecordView> {
     const cached = this.copy?.get(id);
     if (cached === undefined) {
-      return this.find(this.repo.manager, id).then((r) => this.view(r));
+      return this.find(this.repo.manager, id).then((record) => {
+        assertRecordInScope(caller, this.definition, record);
+        return this.view(record);
+      });
     }
     return andThen(cached, (view) => view ?? this.notFound(id));
   }

@@ -95,8 +95,8 @@ export function resourceController(definition: CrudResource): Type<unknown> {
     @Authenticated()
     @ScopedHere('stored')
     @Answers(200, record)
-    get(@Param('id') id: string) {
-      return this.service.get(id);
+    get(@Param('id') id: string, @Caller() caller: Principal) {
+      return this.service.get(id, caller);
     }
 
     @Patch(':id')

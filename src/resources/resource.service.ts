@@ -137,8 +137,8 @@ export class ResourceService<E extends RecordBase> {
     return this.reads.list(caller, page);
   }
 
-  get(id: string): MaybePromise<RecordView> {
-    return this.reads.get(id);
+  get(id: string, caller: Principal): MaybePromise<RecordView> {
+    return this.reads.get(id, caller);
   }
 
   async update(
