@@ -27,6 +27,7 @@ const RECORD_FIELDS = [
   'groups',
   'id',
   'last_used_at',
+  'last_used_ip',
   'mask',
   'max_per_sec',
   'privileges',

@@ -286,6 +286,11 @@ const ROWS: Row[] = [
     expect: admin(200),
   },
   {
+    route: 'GET /api/keys/:id/usage',
+    prepare: (f) => f.key(),
+    expect: admin(200),
+  },
+  {
     route: 'PATCH /api/keys/:id',
     prepare: (f) => f.key(),
     body: () => ({ title: 'renamed' }),

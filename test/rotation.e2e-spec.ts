@@ -29,6 +29,7 @@ const RECORD_FIELDS = [
   'created_at',
   'updated_at',
   'last_used_at',
+  'last_used_ip',
   'created_by',
 ].sort();
 

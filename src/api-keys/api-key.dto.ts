@@ -1,4 +1,5 @@
 import { PartialType } from '@nestjs/mapped-types';
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsISO8601,
@@ -55,6 +56,16 @@ export class UpdateApiKeyDto extends PartialType(CreateApiKeyDto, {
   skipNullProperties: false,
 }) {}
 
+/** GET /api/keys/:id/usage: the last `days` UTC days, today included. */
+export class KeyUsageQuery {
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  days = 14;
+}
+
 export class RotateApiKeyDto {
   @Optional()
   @IsInt()
@@ -78,6 +89,7 @@ export interface ApiKeyView {
   created_at: string;
   updated_at: string;
   last_used_at: string | null;
+  last_used_ip: string | null;
   created_by: string;
 }
 
@@ -98,11 +110,36 @@ const keyFields = () => ({
   created_at: instant,
   updated_at: instant,
   last_used_at: orNull(instant),
+  last_used_ip: orNull(text()),
   created_by: text(),
 });
 
 /** The wire shape of an API key (SPEC §3); never its secret or digest. */
 export const API_KEY_SCHEMA = named('ApiKey', () => strict(keyFields()));
+
+const count = integer({ minimum: 0 });
+
+/** GET /api/keys/:id/usage (SPEC §19). */
+export const KEY_USAGE_SCHEMA = named('ApiKeyUsage', () =>
+  strict({
+    days: listOf(
+      strict({
+        date: text({ format: 'date' }),
+        success: count,
+        denied: count,
+        rate_limited: count,
+      }),
+    ),
+    routes: listOf(
+      strict({
+        route: text({ description: '`METHOD /api/pattern`' }),
+        count,
+      }),
+    ),
+    privileges_used: ids,
+    unused_privileges: ids,
+  }),
+);
 
 /** Create and rotate answer the record plus the plaintext, once. */
 export const API_KEY_WITH_SECRET_SCHEMA = named('ApiKeyWithSecret', () =>

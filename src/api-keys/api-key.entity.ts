@@ -45,6 +45,10 @@ export class ApiKey extends GrantColumns {
   @InstantColumn({ nullable: true })
   lastUsedAt: Date | null;
 
+  /** The client IP of the last request the key authenticated; may lag like lastUsedAt. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lastUsedIp: string | null;
+
   @Column({ type: 'varchar', length: 100 })
   createdBy: string;
 }

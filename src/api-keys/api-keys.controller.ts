@@ -17,6 +17,8 @@ import {
   API_KEY_SCHEMA,
   API_KEY_WITH_SECRET_SCHEMA,
   CreateApiKeyDto,
+  KEY_USAGE_SCHEMA,
+  KeyUsageQuery,
   RotateApiKeyDto,
   UpdateApiKeyDto,
 } from './api-key.dto';
@@ -43,6 +45,12 @@ export class ApiKeysController {
   @Answers(200, API_KEY_SCHEMA)
   get(@Param('id') id: string) {
     return this.keys.get(id);
+  }
+
+  @Get(':id/usage')
+  @Answers(200, KEY_USAGE_SCHEMA)
+  usage(@Param('id') id: string, @Query() query: KeyUsageQuery) {
+    return this.keys.usage(id, query.days);
   }
 
   @Patch(':id')

@@ -26,6 +26,9 @@ import {
 } from './api-key.dto';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyVerifier } from './api-key.verifier';
+import { ApiKeyUsage } from './api-key-usage.entity';
+import { KeyUsage } from './key-usage';
+import { type KeyUsageView, usageReport } from './key-usage-report';
 
 export type ApiKeyWithSecret = ApiKeyView & { key: string };
 
@@ -44,6 +47,7 @@ export class ApiKeysService {
     private readonly references: References,
     private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
+    private readonly usageCounts: KeyUsage,
   ) {}
 
   async create(
@@ -70,6 +74,7 @@ export class ApiKeysService {
       createdAt: new Date(now),
       updatedAt: new Date(now),
       lastUsedAt: null,
+      lastUsedIp: null,
       createdBy: context.actor ?? '',
     });
     await this.lock.transaction(async (manager) => {
@@ -96,6 +101,18 @@ export class ApiKeysService {
 
   async get(id: string): Promise<ApiKeyView> {
     return this.view(await this.find(id));
+  }
+
+  /** Requests per day and route over the last `days` UTC days (SPEC §19). */
+  async usage(id: string, days: number): Promise<KeyUsageView> {
+    const key = await this.find(id);
+    return usageReport(
+      this.keys.manager,
+      key,
+      days,
+      this.clock.now(),
+      this.usageCounts.unwritten(key.id),
+    );
   }
 
   async update(
@@ -175,6 +192,7 @@ export class ApiKeysService {
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
       await manager.delete(ApiKey, { id });
+      await manager.delete(ApiKeyUsage, { keyId: id });
       await this.audit.record(manager, context, {
         action: 'api_key.delete',
         ...target(key),
@@ -184,6 +202,7 @@ export class ApiKeysService {
     });
     this.announce(key);
     this.verifier.forget(key.id);
+    this.usageCounts.forget(key.id);
     await this.rateLimits.forget(keyBucket(key.id));
   }
 
@@ -235,6 +254,7 @@ export class ApiKeysService {
       created_at: iso(key.createdAt),
       updated_at: iso(key.updatedAt),
       last_used_at: isoOrNull(this.verifier.lastUsedAt(key)),
+      last_used_ip: this.usageCounts.lastIp(key.id) ?? key.lastUsedIp,
       created_by: key.createdBy,
     };
   }
@@ -248,6 +268,7 @@ const NOT_DETAILS = [
   'updated_at',
   'created_by',
   'last_used_at',
+  'last_used_ip',
 ];
 
 const target = (key: ApiKey) => ({

@@ -3,6 +3,7 @@ import { jsonBody, responseHeaders } from '../http/http.middleware';
 import { refuseNulInUrl } from '../http/nul-guard';
 import { accessLog } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
+import { KeyUsageObserver } from '../auth/key-usage.observer';
 import { API_PREFIX } from '../http/api-prefix';
 import { answerClientErrors, requireHost } from '../http/client-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -25,7 +26,10 @@ export function configureApp(
   app.setGlobalPrefix(API_PREFIX);
   answerClientErrors(app.getHttpServer());
   // The access log first: every response, even a parser's 400, gets its request id.
-  const observers = app.get(MetricsService).observers();
+  const observers = [
+    ...app.get(MetricsService).observers(),
+    app.get(KeyUsageObserver).observe,
+  ];
   app.use(
     accessLog(observers),
     requireHost,

@@ -1,4 +1,5 @@
 import { ApiKey } from '../api-keys/api-key.entity';
+import { ApiKeyUsage } from '../api-keys/api-key-usage.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { MfaToken } from '../mfa/mfa-token.entity';
 import { Passkey } from '../mfa/passkey.entity';
@@ -16,6 +17,7 @@ export const ENTITIES = [
   User,
   Session,
   ApiKey,
+  ApiKeyUsage,
   AuditEntry,
   TotpFactor,
   RecoveryCode,

@@ -8,6 +8,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ExplainController } from './explain.controller';
 import { ExplainService } from './explain.service';
+import { KeyUsageObserver } from './key-usage.observer';
 import { MeController } from './me.controller';
 import { RouteMatcher } from './route-matcher';
 import { AccessDecision } from './access-decision';
@@ -37,7 +38,15 @@ import { MfaModule } from '../mfa/mfa.module';
     RouteMatcher,
     ExplainService,
     RouteTable,
+    KeyUsageObserver,
   ],
-  exports: [AuthService, AuthGuard, AccessDecision, AccessGuard, RouteTable],
+  exports: [
+    AuthService,
+    AuthGuard,
+    AccessDecision,
+    AccessGuard,
+    RouteTable,
+    KeyUsageObserver,
+  ],
 })
 export class AuthModule {}

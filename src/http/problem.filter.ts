@@ -44,7 +44,7 @@ export class ProblemFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const requestId = requestIdOf(res);
     const error = this.toAppError(exception, requestId);
-    noteErrorCode(res, error.code);
+    noteError(res, error);
     if (res.headersSent) {
       res.end();
       return;
@@ -105,15 +105,20 @@ function problemBody(error: AppError, requestId: string): string {
   return `${error.problemHead},"request_id":${JSON.stringify(requestId)}}`;
 }
 
-const errorCodes = new WeakMap<object, ErrorCode>();
+const errors = new WeakMap<object, AppError>();
 
-function noteErrorCode(res: Response, code: ErrorCode): void {
-  errorCodes.set(res, code);
+function noteError(res: Response, error: AppError): void {
+  errors.set(res, error);
+}
+
+/** The problem a response was answered with, if any (metrics, usage per key). */
+export function errorOf(res: object): AppError | undefined {
+  return errors.get(res);
 }
 
 /** The problem code a response was answered with, if any (for metrics). */
 export function errorCodeOf(res: object): ErrorCode | undefined {
-  return errorCodes.get(res);
+  return errors.get(res)?.code;
 }
 
 /** A UNIQUE or FOREIGN KEY failure that a race slipped past the service's own check. */

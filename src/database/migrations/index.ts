@@ -6,6 +6,7 @@ import { AuditLog1796161692104 } from './1796161692104-audit-log';
 import { SessionDetails1796518758159 } from './1796518758159-session-details';
 import { SecondFactors1796519214849 } from './1796519214849-second-factors';
 import { SingleSignOn1796520546370 } from './1796520546370-single-sign-on';
+import { KeyUsage1796524380379 } from './1796524380379-key-usage';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SessionDetails1796518758159,
   SecondFactors1796519214849,
   SingleSignOn1796520546370,
+  KeyUsage1796524380379,
 ];

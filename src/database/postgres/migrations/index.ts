@@ -2,6 +2,7 @@ import { InitialSchema1796162889874 } from './1796162889874-initial-schema';
 import { SessionDetails1796518769181 } from './1796518769181-session-details';
 import { SecondFactors1796519267965 } from './1796519267965-second-factors';
 import { SingleSignOn1796520547370 } from './1796520547370-single-sign-on';
+import { KeyUsage1796524442680 } from './1796524442680-key-usage';
 
 /** Every PostgreSQL migration, oldest first: the schema of ../../migrations in PostgreSQL's types. */
 export const POSTGRES_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const POSTGRES_MIGRATIONS = [
   SessionDetails1796518769181,
   SecondFactors1796519267965,
   SingleSignOn1796520547370,
+  KeyUsage1796524442680,
 ];
