@@ -80,6 +80,12 @@ export function ListView<R>({ spec }: { spec: ListSpec<R> }) {
     start,
     start + PAGE_SIZE,
   );
+  // A deletion can leave the last page empty: show the new last page.
+  useEffect(() => {
+    if (loaded && offset > 0 && offset >= total) {
+      setOffset(Math.floor(Math.max(0, total - 1) / PAGE_SIZE) * PAGE_SIZE);
+    }
+  }, [loaded, offset, total]);
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + PAGE_SIZE, total);
 
