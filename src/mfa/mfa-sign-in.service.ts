@@ -139,17 +139,11 @@ export class MfaSignIn implements OnModuleInit {
     /** Audited as a failed login; null: a 403 that the exception filter audits (step-up). */
     refusal: AppError | null = mfaFailed('The code or passkey is wrong.'),
   ): Promise<MfaMethod | null> {
-    const attempt = await this.throttle.begin(user.username, context.ip ?? '');
-    let method: MfaMethod | null;
-    try {
-      method = await verify();
-    } catch (error) {
-      await this.throttle.end(attempt, 'aborted');
-      throw error;
-    }
-    const lockout = await this.throttle.end(
-      attempt,
-      method ? 'succeeded' : 'failed',
+    const { result: method, lockout } = await this.throttle.attempt(
+      user.username,
+      context.ip ?? '',
+      verify,
+      (found) => (found ? 'succeeded' : 'failed'),
     );
     if (!method && (refusal || lockout)) {
       await this.sessions.recordFailure(

@@ -129,6 +129,28 @@ export class LoginThrottle {
     return lockout;
   }
 
+  /**
+   * Runs `work` as one attempt of this lockout: settled as `outcomeOf` its
+   * result says, or 'aborted' when it throws (an error is no wrong password).
+   * Returns the result and the lockout a failure started.
+   */
+  async attempt<T>(
+    username: string,
+    ip: string,
+    work: () => Promise<T>,
+    outcomeOf: (result: T) => LoginOutcome,
+  ): Promise<{ result: T; lockout: LockoutStart | null }> {
+    const attempt = await this.begin(username, ip);
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await this.end(attempt, 'aborted');
+      throw error;
+    }
+    return { result, lockout: await this.end(attempt, outcomeOf(result)) };
+  }
+
   private flight(key: string): InFlight {
     let flight = this.inFlight.get(key);
     if (!flight) {

@@ -101,19 +101,11 @@ export class PasswordChangeService {
     password: string,
     context: AuditContext,
   ): Promise<void> {
-    const attempt = await this.throttle.begin(username, context.ip ?? '');
-    let matches: boolean;
-    try {
-      matches = await this.hashPermits.run(() =>
-        verifyPassword(password, hash),
-      );
-    } catch (error) {
-      await this.throttle.end(attempt, 'aborted');
-      throw error;
-    }
-    const lockout = await this.throttle.end(
-      attempt,
-      matches ? 'succeeded' : 'failed',
+    const { result: matches, lockout } = await this.throttle.attempt(
+      username,
+      context.ip ?? '',
+      () => this.hashPermits.run(() => verifyPassword(password, hash)),
+      (right) => (right ? 'succeeded' : 'failed'),
     );
     if (matches) return;
     // session.lockout, once, when this failure starts one (as a login's would).

@@ -125,29 +125,17 @@ export class SessionsService
     context: AuditContext,
     client: SignInClient = { ip: null, userAgent: null },
   ): Promise<LoginResult | SecondStepAnswer> {
-    const attempt = await this.throttle.begin(dto.username, context.ip ?? '');
-    let user: User | null;
-    try {
-      user = await this.hashPermits.run(() => this.check(dto));
-      if (user && !(await this.mayUsePassword(user))) user = null;
-    } catch (error) {
-      await this.throttle.end(attempt, 'aborted');
-      throw error;
-    }
-    let secondStep: SecondStepAnswer | null = null;
-    try {
-      if (user?.active) secondStep = await this.secondStep(user, context);
-    } catch (error) {
-      await this.throttle.end(attempt, 'aborted');
-      throw error;
-    }
-    // A right password that still needs its second factor clears no failures:
-    // wrong codes count toward the same lockout (SPEC §18), and a new login
-    // must not reset them.
-    const lockout = await this.throttle.end(
-      attempt,
-      user ? (secondStep ? 'aborted' : 'succeeded') : 'failed',
+    const { result, lockout } = await this.throttle.attempt(
+      dto.username,
+      context.ip ?? '',
+      () => this.passwordStep(dto, context),
+      // A right password that still needs its second factor clears no
+      // failures: wrong codes count toward the same lockout (SPEC §18), and
+      // a new login must not reset them.
+      ({ user, secondStep }) =>
+        user ? (secondStep ? 'aborted' : 'succeeded') : 'failed',
     );
+    const { user, secondStep } = result;
     if (secondStep) return secondStep;
     if (user?.active) {
       return this.startSession(
@@ -164,6 +152,19 @@ export class SessionsService
         );
     await this.recordFailure(dto.username, refusal, lockout, context);
     throw refusal;
+  }
+
+  /** The user whose password this is (null: none may use it), and its second step if it has one. */
+  private async passwordStep(
+    dto: LoginDto,
+    context: AuditContext,
+  ): Promise<{ user: User | null; secondStep: SecondStepAnswer | null }> {
+    let user = await this.hashPermits.run(() => this.check(dto));
+    if (user && !(await this.mayUsePassword(user))) user = null;
+    const secondStep = user?.active
+      ? await this.secondStep(user, context)
+      : null;
+    return { user, secondStep };
   }
 
   /**
