@@ -6,7 +6,7 @@ import {
   USER_PASSWORD,
 } from './helpers/auth';
 import { SessionVerifier } from '../src/sessions/session.verifier';
-import { SessionsService } from '../src/sessions/sessions.service';
+import { SessionLifecycle } from '../src/sessions/session-lifecycle';
 import { iso } from './helpers/fake-clock';
 import { expectProblem } from './helpers/problem';
 import { ADMIN_PASSWORD, createTestApp, TestApp } from './helpers/test-app';
@@ -99,7 +99,7 @@ describe('a person’s sessions (SPEC §16)', () => {
         .get(SessionVerifier)
         .verify(logins[0].sessionId);
       await t.app
-        .get(SessionsService)
+        .get(SessionLifecycle)
         .markSteppedUp(
           { sessionRecordId: found.session.id, username },
           { method: 'totp' },

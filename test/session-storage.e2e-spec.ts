@@ -6,7 +6,7 @@ import { SessionDetails1796518758159 } from '../src/database/migrations/17965187
 import { SessionDetails1796518769181 } from '../src/database/postgres/migrations/1796518769181-session-details';
 import { Session } from '../src/sessions/session.entity';
 import { SessionVerifier } from '../src/sessions/session.verifier';
-import { SessionsService } from '../src/sessions/sessions.service';
+import { SessionLifecycle } from '../src/sessions/session-lifecycle';
 import { User } from '../src/users/user.entity';
 import { login } from './helpers/auth';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -69,7 +69,7 @@ describe('session storage (SPEC §16)', () => {
         .getRepository(User)
         .findOneByOrFail({ usernameKey: 'admin' });
       const started = await t.app
-        .get(SessionsService)
+        .get(SessionLifecycle)
         .startSession(
           admin,
           { method: 'oidc', aal: 2, ip: '10.0.0.9', userAgent: 'UA' },
@@ -109,7 +109,7 @@ describe('session storage (SPEC §16)', () => {
       expect(before.session.aal).toBe(1);
       t.clock.advance(5_000);
       const at = await t.app
-        .get(SessionsService)
+        .get(SessionLifecycle)
         .markSteppedUp(
           { sessionRecordId: before.session.id, username: 'admin' },
           { method: 'totp' },

@@ -8,7 +8,7 @@ import {
   USER_PASSWORD,
 } from './helpers/auth';
 import { expectProblem, fieldsOf } from './helpers/problem';
-import { SessionsService } from '../src/sessions/sessions.service';
+import { SessionSweeper } from '../src/sessions/session-sweeper';
 import { ADMIN_PASSWORD, TestApp, createTestApp } from './helpers/test-app';
 import { USER_FIELDS } from './helpers/spec-catalog';
 import { iso } from './helpers/fake-clock';
@@ -743,8 +743,8 @@ describe('the sweep of ended sessions (SESSION_IDLE_TIMEOUT=60)', () => {
 
   const meWith = (sessionId: string) =>
     t.http().get('/api/me').set('X-Session-ID', sessionId);
-  // The hourly job of SessionsService (a real-time interval), run by hand.
-  const sweep = () => t.app.get(SessionsService).sweep();
+  // The hourly job of SessionSweeper (a real-time interval), run by hand.
+  const sweep = () => t.app.get(SessionSweeper).sweep();
 
   it('keeps a live session', async () => {
     const session = await login(t.server);

@@ -7,11 +7,13 @@ import { AppError } from '../http/app-error';
 import { LoginThrottle } from '../sessions/login-throttle';
 import type { SignInClient } from '../sessions/session-cookie';
 import { accountDisabled } from '../sessions/session.verifier';
+import { LoginFailures } from '../sessions/login-failures';
+import type { SecondStepAnswer } from '../sessions/second-step';
 import {
   type LoginResult,
-  type SecondStepAnswer,
-  SessionsService,
-} from '../sessions/sessions.service';
+  SessionLifecycle,
+} from '../sessions/session-lifecycle';
+import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/user.entity';
 import { MFA_TOKEN_SPENT, MfaTokens, mfaFailed } from './mfa-tokens';
 import type { MfaMethod } from './mfa-methods';
@@ -24,7 +26,7 @@ export type SignedIn = LoginResult & { aal: 2 };
 
 /**
  * The second step of a sign-in, and passwordless sign-in with a passkey.
- * Sessions are started by SessionsService.startSession, the one way a
+ * Sessions are started by SessionLifecycle.startSession, the one way a
  * session begins.
  */
 @Injectable()
@@ -35,6 +37,8 @@ export class MfaSignIn implements OnModuleInit {
     private readonly factors: SecondFactors,
     private readonly passkeys: PasskeyAssertions,
     private readonly sessions: SessionsService,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly failures: LoginFailures,
     private readonly throttle: LoginThrottle,
   ) {}
 
@@ -83,7 +87,7 @@ export class MfaSignIn implements OnModuleInit {
     }
     if (!(await this.tokens.spend(token))) throw mfaFailed(MFA_TOKEN_SPENT);
     if (!user.active) throw accountDisabled(user.username);
-    const result = await this.sessions.startSession(
+    const result = await this.lifecycle.startSession(
       user,
       { method: 'password', aal: 2, ...client },
       context,
@@ -117,10 +121,10 @@ export class MfaSignIn implements OnModuleInit {
     }
     if (!user.active) {
       const refusal = accountDisabled(user.username);
-      await this.sessions.recordFailure(user.username, refusal, null, context);
+      await this.failures.record(user.username, refusal, null, context);
       throw refusal;
     }
-    const result = await this.sessions.startSession(
+    const result = await this.lifecycle.startSession(
       user,
       { method: 'passkey', aal: 2, ...client },
       context,
@@ -146,12 +150,7 @@ export class MfaSignIn implements OnModuleInit {
       (found) => (found ? 'succeeded' : 'failed'),
     );
     if (!method && (refusal || lockout)) {
-      await this.sessions.recordFailure(
-        user.username,
-        refusal,
-        lockout,
-        context,
-      );
+      await this.failures.record(user.username, refusal, lockout, context);
     }
     return method;
   }

@@ -3,7 +3,7 @@ import type { AuditContext } from '../audit/audit-context';
 import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionLifecycle } from '../sessions/session-lifecycle';
 import type { User } from '../users/user.entity';
 import { CallerUser } from './caller-user';
 import { MfaSignIn } from './mfa-sign-in.service';
@@ -25,7 +25,7 @@ export class StepUpService {
     private readonly callers: CallerUser,
     private readonly signIn: MfaSignIn,
     private readonly passkeys: PasskeyAssertions,
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionLifecycle,
   ) {}
 
   async options(auth: RequestAuth | undefined) {

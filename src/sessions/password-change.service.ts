@@ -16,7 +16,7 @@ import type { ChangePasswordDto } from './change-password.dto';
 import { HashPermits } from './hash-permits';
 import { LoginThrottle } from './login-throttle';
 import { Session } from './session.entity';
-import { SessionsService } from './sessions.service';
+import { LoginFailures } from './login-failures';
 
 /** PUT /api/me/password (SPEC §16): a person changes their own password. */
 @Injectable()
@@ -30,7 +30,7 @@ export class PasswordChangeService {
     private readonly lock: WriteLock,
     private readonly changes: ChangeBus,
     private readonly audit: AuditLog,
-    private readonly sessions: SessionsService,
+    private readonly failures: LoginFailures,
   ) {}
 
   /** The new password, once the current one is confirmed; every other session of the user ends. */
@@ -109,7 +109,7 @@ export class PasswordChangeService {
     );
     if (matches) return;
     // session.lockout, once, when this failure starts one (as a login's would).
-    await this.sessions.recordFailure(username, null, lockout, context);
+    await this.failures.record(username, null, lockout, context);
     // A 403: the problem filter audits it as access.denied with this code.
     throw new AppError(
       403,

@@ -11,7 +11,7 @@ const cookieOptions = (req: Request) => ({
   secure: req.secure,
 });
 
-/** Sets the session cookie of a session just started (SessionsService.startSession). */
+/** Sets the session cookie of a session just started (SessionLifecycle.startSession). */
 export function setSessionCookie(
   req: Request,
   res: Response,

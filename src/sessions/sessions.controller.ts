@@ -31,6 +31,7 @@ import {
   setSessionCookie,
   signInClientOf,
 } from './session-cookie';
+import { SessionLifecycle } from './session-lifecycle';
 import { SessionsService } from './sessions.service';
 
 const SESSION_SCHEMA = named('Session', () =>
@@ -52,7 +53,10 @@ const MFA_REQUIRED_SCHEMA = named('MfaRequired', () =>
 
 @Controller('sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly lifecycle: SessionLifecycle,
+  ) {}
 
   @Post()
   @Public()
@@ -96,7 +100,7 @@ export class SessionsController {
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    await this.sessions.logout(authOf(req), audit);
+    await this.lifecycle.logout(authOf(req), audit);
     clearSessionCookie(req, res);
   }
 }

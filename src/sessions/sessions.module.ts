@@ -4,10 +4,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
 import { HashPermits } from './hash-permits';
+import { LoginFailures } from './login-failures';
 import { LoginThrottle } from './login-throttle';
 import { MyAccountController } from './my-account.controller';
 import { PasswordChangeService } from './password-change.service';
 import { Session } from './session.entity';
+import { SessionLifecycle } from './session-lifecycle';
+import { SessionSweeper } from './session-sweeper';
 import { SessionVerifier } from './session.verifier';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
@@ -27,13 +30,23 @@ import { UserSessionsService } from './user-sessions.service';
   ],
   providers: [
     SessionsService,
+    SessionLifecycle,
+    SessionSweeper,
+    LoginFailures,
     SessionVerifier,
     LoginThrottle,
     HashPermits,
     PasswordChangeService,
     UserSessionsService,
   ],
-  // LoginThrottle: second factors count toward the same lockout (SPEC §18).
-  exports: [SessionsService, SessionVerifier, LoginThrottle],
+  // LoginThrottle and LoginFailures: second factors count toward the same
+  // lockout and are audited alike (SPEC §18).
+  exports: [
+    SessionsService,
+    SessionLifecycle,
+    SessionVerifier,
+    LoginThrottle,
+    LoginFailures,
+  ],
 })
 export class SessionsModule {}

@@ -177,7 +177,7 @@ export class UserSessionsService {
     return `${alias}user_id = :userId AND ${alias}last_seen_at > :idle AND ${alias}created_at > :old`;
   }
 
-  /** Plain numbers: the columns hold epoch milliseconds (see sweep()). */
+  /** Plain numbers: the columns hold epoch milliseconds (see session-sweeper.ts). */
   private liveParams(owner: SessionOwner, now: number) {
     return {
       userId: owner.id,

@@ -10,8 +10,8 @@ import type { SignInMethod } from '../sessions/session.entity';
 import type { SignInClient } from '../sessions/session-cookie';
 import {
   type LoginResult,
-  SessionsService,
-} from '../sessions/sessions.service';
+  SessionLifecycle,
+} from '../sessions/session-lifecycle';
 import { accountDisabled } from '../sessions/session.verifier';
 import { OidcClient } from './oidc-client';
 import { SsoAccounts } from './sso-accounts';
@@ -53,7 +53,7 @@ export class SsoService implements OnApplicationBootstrap {
     private readonly oidc: OidcClient,
     private readonly logins: SsoLogins,
     private readonly accounts: SsoAccounts,
-    private readonly sessions: SessionsService,
+    private readonly sessions: SessionLifecycle,
     private readonly audit: AuditLog,
   ) {
     this.sso = config.sso;
