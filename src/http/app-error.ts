@@ -49,6 +49,7 @@ export const SSO_FAILURE_REASONS = [
   'provider_error',
   'unavailable',
   'untrusted_proxy',
+  'account_conflict',
 ] as const;
 export type SsoFailureReason = (typeof SSO_FAILURE_REASONS)[number];
 

@@ -82,7 +82,7 @@ export const ERROR_CATALOG = {
   },
   sso_failed: {
     status: 401,
-    when: 'single sign-on could not complete; `reason` says why (state_mismatch, token_invalid, no_username, provider_error, unavailable, untrusted_proxy)',
+    when: 'single sign-on could not complete; `reason` says why (state_mismatch, token_invalid, no_username, provider_error, unavailable, untrusted_proxy, account_conflict)',
     on: declared('sso_failed'),
   },
   missing_privilege: {

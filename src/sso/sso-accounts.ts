@@ -22,9 +22,14 @@ import {
 
 const NOT_DETAILS = ['created_at', 'updated_at'];
 
-/** The account an SSO login signs in to, or the disabled one it may not. */
-export type SsoAccount =
-  { user: User; disabled: false } | { user: User; disabled: true };
+/**
+ * The account an SSO login signs in to; or why it may not: the user is
+ * disabled, or signs in another way (`conflict`).
+ */
+export type SsoAccount = {
+  user: User;
+  refused?: 'disabled' | 'conflict';
+};
 
 /**
  * Users as single sign-on makes and keeps them (SPEC §17): created at the
@@ -54,6 +59,13 @@ export class SsoAccounts {
     await this.existingRoles(this.dataSource.manager, named, 'at start-up');
   }
 
+  /**
+   * Only an account this way of signing in created is opened. The username
+   * is a claim (or a header) that the provider's users may be able to
+   * choose (self-service sign-up, an editable preferred_username; OpenID
+   * Connect says it is not unique): it must never open a local account, the
+   * first administrator above all, nor one of the other single sign-on.
+   */
   async signIn(
     profile: SsoProfile,
     context: AuditContext,
@@ -62,12 +74,15 @@ export class SsoAccounts {
       const user = await manager.findOneBy(User, {
         usernameKey: profile.username.toLowerCase(),
       });
-      if (user && !user.active) return { user, disabled: true, changed: false };
+      if (user && !user.active) return { user, refused: 'disabled' as const };
+      if (user && user.source !== profile.source) {
+        return { user, refused: 'conflict' as const };
+      }
       const grants = await this.grants(manager, profile, user);
       const after = user
         ? await this.update(manager, user, profile, grants, context)
         : await this.create(manager, profile, grants, context);
-      return { user: after, disabled: false, changed: after !== user };
+      return { user: after, changed: after !== user };
     });
     // Sessions of this user elsewhere hold its rights in caches: drop them.
     if (account.changed) {

@@ -12,6 +12,8 @@ export const FAILURE_DETAILS: Record<SsoFailureReason, string> = {
     'Single sign-on with the identity provider is not available now.',
   untrusted_proxy:
     'Sign-in headers are accepted only from a trusted proxy; this request did not come from one.',
+  account_conflict:
+    'This username belongs to an account that signs in another way (a password, or the other single sign-on); an administrator must delete it before this sign-in can create it anew.',
 };
 
 /**

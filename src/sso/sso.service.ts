@@ -193,9 +193,12 @@ export class SsoService implements OnApplicationBootstrap {
     method: SsoMethod,
     { context, client }: SsoRequest,
   ): Promise<LoginResult> {
-    const { user, disabled } = await this.accounts.signIn(profile, context);
-    if (disabled) {
-      const refusal = accountDisabled(user.username);
+    const { user, refused } = await this.accounts.signIn(profile, context);
+    if (refused) {
+      const refusal =
+        refused === 'disabled'
+          ? accountDisabled(user.username)
+          : ssoFailed('account_conflict');
       await this.record(context, method, refusal, user.username);
       throw refusal;
     }
@@ -212,9 +215,7 @@ export class SsoService implements OnApplicationBootstrap {
     reason: SsoFailureReason,
     context: AuditContext,
   ): Promise<AppError> {
-    const refusal = new AppError(401, 'sso_failed', FAILURE_DETAILS[reason], {
-      reason,
-    });
+    const refusal = ssoFailed(reason);
     await this.record(context, method, refusal, null);
     return refusal;
   }
@@ -237,6 +238,9 @@ export class SsoService implements OnApplicationBootstrap {
     });
   }
 }
+
+const ssoFailed = (reason: SsoFailureReason) =>
+  new AppError(401, 'sso_failed', FAILURE_DETAILS[reason], { reason });
 
 /** The callback's state is the one this browser's cookie was bound to (compared in constant time). */
 const sameState = (params: CallbackParamsType, state: string): boolean =>
