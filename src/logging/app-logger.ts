@@ -18,6 +18,34 @@ const isFields = (message: unknown): message is Fields =>
   !Array.isArray(message) &&
   !(message instanceof Error);
 
+/** Keys jsonLine() writes itself: a message carrying one takes the general path. */
+const OWN_KEYS = ['time', 'level', 'pid', 'context', 'stack'];
+
+/**
+ * A message whose values are all strings, numbers, booleans or null (an
+ * access line): JSON.stringify writes it exactly as Nest's replacer would,
+ * which only changes bigints, symbols, Maps, Sets, Errors and objects with
+ * toJSON, and truncates past a million characters.
+ */
+function isFlat(fields: Fields): boolean {
+  for (const key in fields) {
+    const value = fields[key];
+    const type = typeof value;
+    if (
+      value !== null &&
+      type !== 'string' &&
+      type !== 'number' &&
+      type !== 'boolean'
+    ) {
+      return false;
+    }
+  }
+  for (const key of OWN_KEYS) if (key in fields) return false;
+  return true;
+}
+
+const FLAT_LIMIT = 100_000;
+
 const show = (value: unknown): string =>
   typeof value === 'string' ? value : JSON.stringify(value);
 
@@ -42,7 +70,36 @@ export class AppLogger extends ConsoleLogger {
       super.debug(message, ...params);
       return;
     }
+    if (
+      this.options.json &&
+      params.length === 1 &&
+      typeof context === 'string' &&
+      isFields(message) &&
+      isFlat(message) &&
+      this.isLevelEnabled('log')
+    ) {
+      this.writeFlat(message, context);
+      return;
+    }
     super.log(message, ...params);
+  }
+
+  /**
+   * The line printAsJson writes for a flat message, without ConsoleLogger's
+   * per-call argument arrays, replacer closures and holder map: an access
+   * line is written for every request, and that path cost about a tenth of
+   * a public request's CPU. Same keys, same order, same text.
+   */
+  private writeFlat(fields: Fields, context: string): void {
+    const body = JSON.stringify(fields);
+    if (body.length > FLAT_LIMIT) {
+      super.log(fields, context);
+      return;
+    }
+    const head = `{"time":"${new Date().toISOString()}","level":"log","pid":${process.pid}`;
+    const ctx = context ? `,"context":${JSON.stringify(context)}` : '';
+    const rest = body === '{}' ? '}' : `,${body.slice(1)}`;
+    process.stdout.write(`${head}${ctx}${rest}\n`);
   }
 
   protected override printAsJson(
