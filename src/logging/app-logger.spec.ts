@@ -1,4 +1,4 @@
-import { AppLogger } from './app-logger';
+import { AppLogger, flushLogLines } from './app-logger';
 
 /** What the logger writes to stdout while `work` runs. */
 function written(work: () => void): string[] {
@@ -37,7 +37,10 @@ describe('AppLogger, JSON', () => {
 
   it('writes a flat message (an access line) as the general path does, key for key', () => {
     const log = logger();
-    const fast = written(() => log.log(access, 'HTTP'));
+    const fast = written(() => {
+      log.log(access, 'HTTP');
+      flushLogLines();
+    });
     const general = written(() =>
       (
         log as unknown as {
@@ -74,6 +77,49 @@ describe('AppLogger, JSON', () => {
 
   it('writes nothing below its level', () => {
     const quiet = new AppLogger(['warn', 'error'], 'json');
-    expect(written(() => quiet.log(access, 'HTTP'))).toEqual([]);
+    expect(
+      written(() => {
+        quiet.log(access, 'HTTP');
+        flushLogLines();
+      }),
+    ).toEqual([]);
+  });
+
+  it('writes the flat lines of one turn at once, before any other line', () => {
+    const log = logger();
+    const out = written(() => {
+      log.log({ ...access, request_id: 'a' }, 'HTTP');
+      log.log({ ...access, request_id: 'b' }, 'HTTP');
+      log.warn('then a warning', 'Other');
+    });
+    expect(out).toHaveLength(2);
+    const lines = out.join('').trimEnd().split('\n');
+    expect(
+      lines.map(
+        (l) =>
+          (JSON.parse(l) as { request_id?: string; message: string })
+            .request_id ?? 'warn',
+      ),
+    ).toEqual(['a', 'b', 'warn']);
+  });
+
+  it('writes pending flat lines at the next turn of the event loop', async () => {
+    jest.useRealTimers();
+    const log = logger();
+    const chunks: string[] = [];
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        chunks.push(String(chunk));
+        return true;
+      });
+    try {
+      log.log(access, 'HTTP');
+      expect(chunks).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(chunks).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

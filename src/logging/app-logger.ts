@@ -46,6 +46,38 @@ function isFlat(fields: Fields): boolean {
 
 const FLAT_LIMIT = 100_000;
 
+/**
+ * Flat lines (access lines) waiting for the end of this turn of the event
+ * loop: one write for every response a turn closed, where a write each cost
+ * a system call per request (stdout to a file or pipe is synchronous).
+ * Written before any other line, at the next turn, past 64 KiB, and at exit.
+ */
+let pending = '';
+let flushScheduled = false;
+let exitHooked = false;
+const PENDING_LIMIT = 64 * 1024;
+
+export function flushLogLines(): void {
+  flushScheduled = false;
+  if (pending === '') return;
+  const out = pending;
+  pending = '';
+  process.stdout.write(out);
+}
+
+function queueLine(line: string): void {
+  pending += line;
+  if (pending.length > PENDING_LIMIT) return flushLogLines();
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushLogLines);
+  }
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', flushLogLines);
+  }
+}
+
 const show = (value: unknown): string =>
   typeof value === 'string' ? value : JSON.stringify(value);
 
@@ -99,7 +131,7 @@ export class AppLogger extends ConsoleLogger {
     const head = `{"time":"${new Date().toISOString()}","level":"log","pid":${process.pid}`;
     const ctx = context ? `,"context":${JSON.stringify(context)}` : '';
     const rest = body === '{}' ? '}' : `,${body.slice(1)}`;
-    process.stdout.write(`${head}${ctx}${rest}\n`);
+    queueLine(`${head}${ctx}${rest}\n`);
   }
 
   protected override printAsJson(
@@ -112,6 +144,7 @@ export class AppLogger extends ConsoleLogger {
     },
   ): void {
     const line = this.stringifyJsonLogObject(this.jsonLine(message, options));
+    flushLogLines();
     process[options.writeStreamType ?? 'stdout'].write(`${line}\n`);
   }
 
