@@ -30,6 +30,10 @@ import { consoleModules } from '../web/console-static';
     DatabaseModule,
     // REDIS_URL: the connection that shares limits and changes (SPEC §14).
     RedisModule,
+    // First of the controllers: Express tries each route's pattern in the
+    // order registered, and the probes' routes are the most called; after
+    // the others they walked some sixty patterns on every probe.
+    HealthModule,
     AuditModule,
     AuthModule,
     ApiKeysModule,
@@ -37,7 +41,6 @@ import { consoleModules } from '../web/console-static';
     UsersModule,
     MfaModule,
     SsoModule,
-    HealthModule,
     referencesModule(),
     ResourcesModule,
     MetricsModule,
