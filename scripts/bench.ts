@@ -1,9 +1,8 @@
 /**
  * `npm run bench`: what the auth guard costs (issue 6). Starts the built server
  * on a temporary database, prepares credentials and 10,000 events, measures each
- * row with autocannon (req/s, latency, and the server's CPU per request), a
- * micro-benchmark of one verification in process, and the same rows again with
- * 100,000 keys in the database. Reports targets; never fails on them.
+ * row with autocannon (req/s, latency, and the server's CPU per request), and
+ * the same rows again with 100,000 keys in the database. Reports targets; never fails on them.
  *
  * BENCH_MODE=instructions counts instead the instructions the server executes
  * per request, under valgrind's callgrind (scripts/bench/instructions.ts): slow,
@@ -38,10 +37,9 @@ import {
   loadInstructionConfig,
   progress,
 } from './bench/config';
-import { JUDGED, measureInstructions } from './bench/instructions';
+import { measureInstructions } from './bench/instructions';
 import type { RowResult, RowSpec } from './bench/load';
 import { loginFlood, loginFloodLines } from './bench/login-flood';
-import { MicroResult, microBench } from './bench/micro';
 import {
   Child,
   killAll,
@@ -55,7 +53,6 @@ import {
   bigTable,
   instructionTargets,
   instructionsTable,
-  microLines,
   noiseLines,
   deltaLines,
   ratios,
@@ -85,7 +82,6 @@ async function bigScenario(
   specs: RowSpec[],
   fixture: Fixture,
   events: number,
-  main: RowResult[],
 ): Promise<BigResult> {
   progress('100k: stopping the server');
   await stop(server);
@@ -123,7 +119,6 @@ async function bigScenario(
       controlStartupMs: control.startupMs,
       rows,
       controlRows,
-      vsMain: ratios(rows, main),
       vsControl: ratios(rows, controlRows),
     };
   } finally {
@@ -198,13 +193,6 @@ async function main(tempDir: string): Promise<void> {
     config.loginFloodSec,
   );
 
-  progress('micro-benchmark: one verification in process');
-  const micro: MicroResult = await microBench(
-    tempDir,
-    config.microCachedCalls,
-    config.microUncachedCalls,
-  );
-
   const big = config.skipBig
     ? null
     : await bigScenario(
@@ -215,7 +203,6 @@ async function main(tempDir: string): Promise<void> {
         specs,
         fixture,
         seeded.main,
-        rows,
       );
   await stop(server);
   const eventsBig =
@@ -232,7 +219,7 @@ async function main(tempDir: string): Promise<void> {
     : await severalInstances(config, tempDir);
 
   const list = [
-    ...targets(rows, specs, micro, big),
+    ...targets(rows, specs, big),
     ...(several ? severalTargets(several) : []),
   ];
   const failures = [
@@ -257,7 +244,6 @@ async function main(tempDir: string): Promise<void> {
     seeded_events: seeded,
     rows,
     login_flood: flood,
-    micro,
     big,
     events_big: eventsBig,
     query_plans: plans,
@@ -276,14 +262,12 @@ async function main(tempDir: string): Promise<void> {
     rowsTable(rows, specs),
     '',
     ...loginFloodLines(flood),
-    '',
-    ...microLines(micro),
   ];
   if (big) {
     out.push(
       '',
       `with ${big.keysInDatabase} API keys in the database: start-up ${big.startupMs.toFixed(0)} ms (control ${big.controlStartupMs.toFixed(0)} ms), ${config.bigDurationSec} s per row`,
-      `vs control = over the same rows on a copy of the database without the extra keys, served at the same time and measured in the same rounds; vs main = over the main table`,
+      `vs control = over the same rows on a copy of the database without the extra keys, served at the same time and measured in the same rounds`,
       bigTable(big),
     );
   } else {
@@ -368,7 +352,7 @@ async function instructionsMain(
     join(RESULTS_DIR, `callgrind-${STAMP}`),
     baseline,
   );
-  const list = instructionTargets(run.rows, run.noise, JUDGED, run.specs);
+  const list = instructionTargets(run.rows, run.noise, run.specs);
   const results = {
     mode: 'instructions',
     started_at: startedAt,
@@ -379,7 +363,6 @@ async function instructionsMain(
     server_startup_ms: run.serverStartupMs,
     rows: run.rows,
     noise_floor: run.noise,
-    judged_on: JUDGED,
     targets: list,
     function_deltas: run.deltas,
     dumps: run.dumpsDir,
@@ -397,7 +380,7 @@ async function instructionsMain(
     ...(config.extraKeys > 0
       ? [`with ${config.extraKeys} extra API keys in the database`]
       : []),
-    `k/req: thousands of instructions per request, median over the rounds, of every server thread (all) or the event-loop thread (main); +/-: half the rounds' spread; x row1: over row 1's median`,
+    `k/req: thousands of instructions per request, median over the rounds, every server thread; +/-: half the rounds' spread; x row1: over row 1's median`,
     `compile, gc: thousands per request in V8's compilers and collector (all threads, by function name); rounds x row1: each round's window over row 1's in that round`,
     '',
     instructionsTable(run.rows),

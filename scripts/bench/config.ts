@@ -32,8 +32,6 @@ export interface BenchConfig {
   /** Events in the database for the second events measurement (0: skipped). */
   bigEvents: number;
   bigKeys: number;
-  microCachedCalls: number;
-  microUncachedCalls: number;
   /** Seconds of the login flood (and of its probes alone before it). */
   loginFloodSec: number;
 }
@@ -78,8 +76,6 @@ export function loadBenchConfig(): BenchConfig {
       events: 10_000,
       bigEvents: 0,
       bigKeys: 0,
-      microCachedCalls: 1000,
-      microUncachedCalls: 20,
       loginFloodSec: 0.3,
     };
   }
@@ -95,8 +91,6 @@ export function loadBenchConfig(): BenchConfig {
     events: 10_000,
     bigEvents: Math.round(positive('BENCH_BIG_EVENTS', 100_000, true)),
     bigKeys: 100_000,
-    microCachedCalls: Math.round(positive('BENCH_MICRO_CACHED', 100_000)),
-    microUncachedCalls: Math.round(positive('BENCH_MICRO_UNCACHED', 5_000)),
     loginFloodSec: positive('BENCH_LOGIN_FLOOD', durationSec),
   };
 }
@@ -145,7 +139,7 @@ export const DEFAULT_NODE_FLAGS = [
 /**
  * BENCH_IR_REQUESTS (per window, default 2000), BENCH_IR_ROUNDS (3),
  * BENCH_IR_WARMUP (requests per row and pass, 3000), BENCH_IR_WARMUP_PASSES (3),
- * BENCH_IR_ROWS (comma-separated ids, default 1,2,3,4,rl), BENCH_IR_CONNECTIONS (2),
+ * BENCH_IR_ROWS (comma-separated ids, default 1,2,3,4), BENCH_IR_CONNECTIONS (2),
  * BENCH_NODE_FLAGS (space-separated; replaces the defaults; "none" for none),
  * BENCH_IR_KEEP_DUMPS, BENCH_IR_KEYS (API keys to add before measuring, default 0).
  */

@@ -44,12 +44,6 @@ export const SERVER_ENV: Readonly<Record<string, string>> = {
   ACTIVITY_FLUSH_INTERVAL: '60',
 };
 
-/** The two counts kept per window: every thread, and the main thread alone. */
-export type Measure = 'all' | 'main';
-
-/** The count the targets are judged on. */
-export const JUDGED: Measure = 'all';
-
 /** One count (per request) of one row over the rounds. */
 export interface Stat {
   /** Each round's window. */
@@ -78,8 +72,8 @@ export interface InstructionRow {
   label: string;
   extra: boolean;
   requests: number;
+  /** Every thread (with the default --predictable, V8 runs on the main thread alone). */
   all: Stat;
-  main: Stat;
   /** Per request over every round, every thread, by kind of function (diagnostic). */
   categories: Record<Category, number>;
   /** Rounds whose window held a full (mark-compact) GC. */
@@ -91,7 +85,6 @@ export interface InstructionRow {
 
 /** What an unchanged request measures as: row 1 twice in every round. */
 export interface NoiseFloor {
-  measure: Measure;
   roundsRatio: number[];
   /** Median of the repeat over median of row 1. */
   ratio: number;
@@ -112,7 +105,7 @@ export interface InstructionRun {
   serverStartupMs: number;
   serverEnv: Record<string, string>;
   rows: InstructionRow[];
-  noise: Record<Measure, NoiseFloor>;
+  noise: NoiseFloor;
   /** Rows 2-4 against row 1 and each row against its baseline twin, the largest differences first. */
   deltas: Record<string, FunctionDelta[]>;
   dumpsDir: string | null;
@@ -176,10 +169,9 @@ function deltas(
     .slice(0, top);
 }
 
-function noiseFloor(repeat: InstructionRow, measure: Measure): NoiseFloor {
-  const { roundsRatio, ratio } = repeat[measure];
+function noiseFloor(repeat: InstructionRow): NoiseFloor {
+  const { roundsRatio, ratio } = repeat.all;
   return {
-    measure,
     roundsRatio,
     ratio,
     worst: Math.max(...roundsRatio.map((r) => Math.abs(r - 1))),
@@ -350,8 +342,8 @@ function summarize(
   },
 ): InstructionRun {
   const index = new Map(specs.map((spec, i) => [spec.id, i]));
-  const counts = (i: number, measure: Measure) =>
-    windows[i].map((w) => perRequest(w, w.dump[measure]));
+  const counts = (i: number) =>
+    windows[i].map((w) => perRequest(w, w.dump.all));
   const costs = specs.map((_, i) => functionCosts(windows[i]));
   const rows = specs.map((spec, i): InstructionRow => {
     const check = checkStatuses(
@@ -362,17 +354,13 @@ function summarize(
     // A twin is compared with the baseline's row 1, a row of this build with this build's.
     const row1 = index.get(spec.id.startsWith(TWIN) ? `${TWIN}1` : '1')!;
     const twin = index.get(`${TWIN}${spec.id}`);
-    const vs =
-      twin === undefined
-        ? undefined
-        : stat(counts(i, 'all'), counts(twin, 'all'));
+    const vs = twin === undefined ? undefined : stat(counts(i), counts(twin));
     return {
       id: spec.id,
       label: spec.label,
       extra: spec.extra ?? false,
       requests: run.requests,
-      all: stat(counts(i, 'all'), counts(row1, 'all')),
-      main: stat(counts(i, 'main'), counts(row1, 'main')),
+      all: stat(counts(i), counts(row1)),
       categories: categories(costs[i]),
       majorGcRounds: windows[i]
         .map((w, round) => (hasMajorGc(w.dump) ? round + 1 : 0))
@@ -399,10 +387,7 @@ function summarize(
     serverStartupMs: run.serverStartupMs,
     serverEnv: { ...SERVER_ENV },
     rows,
-    noise: {
-      all: noiseFloor(repeatRow, 'all'),
-      main: noiseFloor(repeatRow, 'main'),
-    },
+    noise: noiseFloor(repeatRow),
     deltas: Object.fromEntries(
       deltaPairs.map(([name, i, ref]) => [name, deltas(costs[i], costs[ref])]),
     ),

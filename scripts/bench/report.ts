@@ -1,12 +1,6 @@
-import type {
-  FunctionDelta,
-  InstructionRow,
-  Measure,
-  NoiseFloor,
-} from './instructions';
+import type { FunctionDelta, InstructionRow, NoiseFloor } from './instructions';
 import type { RowResult, RowSpec } from './load';
 import { baselines } from './rows';
-import type { MicroResult, Timing } from './micro';
 
 export interface Target {
   name: string;
@@ -28,8 +22,6 @@ export interface BigResult {
   controlStartupMs: number;
   rows: RowResult[];
   controlRows: RowResult[];
-  /** Per row id: this scenario's value over the main table's (measured minutes earlier). */
-  vsMain: Record<string, Ratio>;
   /** Per row id: this scenario's value over the control's, measured in the same rounds. */
   vsControl: Record<string, Ratio>;
 }
@@ -102,25 +94,21 @@ export function bigTable(big: BigResult): string {
       'row',
       'req/s',
       'vs control',
-      'vs main',
       'p99 ms',
       'CPU us/req',
       'CPU +/-',
       'control CPU',
       'CPU vs control',
-      'CPU vs main',
     ],
     big.rows.map((row) => [
       `${row.id.padStart(5)}  ${row.label}`,
       fixed(row.reqPerSec, 0),
       fixed(big.vsControl[row.id].reqPerSec, 2),
-      fixed(big.vsMain[row.id].reqPerSec, 2),
       fixed(row.p99Ms, 2),
       fixed(row.cpuUsPerReq, 1),
       `${fixed(row.cpuSpread * 100, 0)}%`,
       fixed(control.get(row.id)!.cpuUsPerReq, 1),
       fixed(big.vsControl[row.id].cpuUsPerReq, 2),
-      fixed(big.vsMain[row.id].cpuUsPerReq, 2),
     ]),
   );
 }
@@ -179,27 +167,13 @@ function rowTargets(rows: RowResult[], specs: RowSpec[]): Target[] {
   return out;
 }
 
-/** Every target: the rows table's, the micro-benchmark's and the 100,000 keys'. */
+/** Every target: the rows table's and the 100,000 keys'. */
 export function targets(
   rows: RowResult[],
   specs: RowSpec[],
-  micro: MicroResult | null,
   big: BigResult | null,
 ): Target[] {
   const out = rowTargets(rows, specs);
-  if (micro) {
-    for (const [what, line] of [
-      ['API key', micro.apiKey],
-      ['session', micro.session],
-    ] as const) {
-      out.push({
-        name: `cached ${what} verification <= 10 us`,
-        actual: `${fixed(line.cached.medianUs, 2)} us`,
-        limit: '<= 10 us',
-        pass: line.cached.medianUs <= 10,
-      });
-    }
-  }
   if (big) {
     out.push({
       name: `start-up with ${big.keysInDatabase} keys < 5 s`,
@@ -240,17 +214,6 @@ export function targetsTable(list: Target[]): string {
   );
 }
 
-const timing = (t: Timing, digits: number) =>
-  `${fixed(t.medianUs, digits)} us (mean ${fixed(t.meanUs, digits)}, CPU ${fixed(t.cpuUs, digits)})`;
-
-export function microLines(micro: MicroResult): string[] {
-  return [
-    `micro-benchmark: one awaited verify() in process; median of 10 batches (mean of all, CPU per call)`,
-    `  API key  cached ${timing(micro.apiKey.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.apiKey.uncached, 0)} x ${micro.calls.uncached}`,
-    `  session  cached ${timing(micro.session.cached, 2)} x ${micro.calls.cached};  uncached ${timing(micro.session.uncached, 0)} x ${micro.calls.uncached}`,
-  ];
-}
-
 const thousands = (value: number) => fixed(value / 1000, 1);
 
 export function instructionsTable(rows: InstructionRow[]): string {
@@ -261,13 +224,10 @@ export function instructionsTable(rows: InstructionRow[]): string {
       'all k/req',
       '+/-',
       'x row1',
-      'main k/req',
-      '+/-',
-      'x row1',
       'compile',
       'gc',
       'full GC',
-      'rounds x row1 (all | main)',
+      'rounds x row1',
       ...(twins ? ['x baseline', 'rounds x baseline'] : []),
     ],
     rows.map((row) => [
@@ -275,13 +235,10 @@ export function instructionsTable(rows: InstructionRow[]): string {
       thousands(row.all.median),
       `${fixed(row.all.spread * 100, 1)}%`,
       fixed(row.all.ratio, 3),
-      thousands(row.main.median),
-      `${fixed(row.main.spread * 100, 1)}%`,
-      fixed(row.main.ratio, 3),
       thousands(row.categories.compile),
       thousands(row.categories.gc),
       row.majorGcRounds.length ? `round ${row.majorGcRounds.join(',')}` : '-',
-      `${row.all.roundsRatio.map((r) => fixed(r, 3)).join(' ')} | ${row.main.roundsRatio.map((r) => fixed(r, 3)).join(' ')}`,
+      row.all.roundsRatio.map((r) => fixed(r, 3)).join(' '),
       ...(twins
         ? [
             row.vsBaseline ? fixed(row.vsBaseline.ratio, 3) : '',
@@ -294,11 +251,10 @@ export function instructionsTable(rows: InstructionRow[]): string {
   );
 }
 
-export function noiseLines(noise: Record<Measure, NoiseFloor>): string[] {
-  return Object.values(noise).map(
-    (n) =>
-      `noise floor, ${n.measure === 'all' ? 'all threads' : 'main thread'} (A/A: row 1 twice per round): x ${fixed(n.ratio, 4)} (rounds ${n.roundsRatio.map((r) => fixed(r, 4)).join(' ')}), worst round ${fixed(n.worst * 100, 2)}%`,
-  );
+export function noiseLines(n: NoiseFloor): string[] {
+  return [
+    `noise floor (A/A: row 1 twice per round): x ${fixed(n.ratio, 4)} (rounds ${n.roundsRatio.map((r) => fixed(r, 4)).join(' ')}), worst round ${fixed(n.worst * 100, 2)}%`,
+  ];
 }
 
 export function deltaLines(deltas: Record<string, FunctionDelta[]>): string[] {
@@ -316,22 +272,21 @@ export function deltaLines(deltas: Record<string, FunctionDelta[]>): string[] {
 /** Issue 6's cost targets judged on instructions per request (median over the rounds) instead of CPU time. */
 export function instructionTargets(
   rows: InstructionRow[],
-  noise: Record<Measure, NoiseFloor>,
-  measure: Measure,
+  noise: NoiseFloor,
   specs: RowSpec[],
 ): Target[] {
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const floor = noise[measure].worst;
+  const floor = noise.worst;
   const judged = specs.filter(
     (spec) => spec.maxCpuRatio !== undefined && byId.has(spec.id),
   );
   const guarded = judged.map(({ id, maxCpuRatio }) => {
-    const ratio = byId.get(id)![measure].ratio;
+    const ratio = byId.get(id)!.all.ratio;
     const limit = maxCpuRatio!;
     const share = fixed(1 / limit, 2);
     const margin = limit - ratio;
     return {
-      name: `row ${id} instructions/req (${measure === 'all' ? 'all threads' : 'main thread'}) <= row 1 / ${share}`,
+      name: `row ${id} instructions/req <= row 1 / ${share}`,
       actual: `x ${fixed(ratio, 3)}`,
       limit: `<= x ${fixed(limit, 3)}`,
       pass: ratio <= limit,
@@ -353,28 +308,5 @@ export function instructionTargets(
         note: 'issue 26',
       };
     });
-  const row1 = byId.get('1');
-  return [...(row1 ? [publicRouteTarget(row1)] : []), ...guarded, ...versus];
-}
-
-/**
- * Row 1 (the public route) as this mode counted it before issue 15's
- * pipeline work, at commit 4d5aac7: callgrind, every thread, the default
- * node flags, 2 rounds of 1,000 requests after 2 x 1,500 of warm-up. A past
- * measurement, kept as the reference of the -25 % target; re-measure it by
- * running this mode on that commit.
- */
-export const PUBLIC_ROUTE_BEFORE = { instructions: 751_200, commit: '4d5aac7' };
-
-function publicRouteTarget(row1: InstructionRow): Target {
-  const now = row1.all.median;
-  const before = PUBLIC_ROUTE_BEFORE.instructions;
-  const limit = before * 0.75;
-  return {
-    name: `row 1 instructions/req (all threads) -25 % against ${PUBLIC_ROUTE_BEFORE.commit}`,
-    actual: `${thousands(now)} k (${fixed((now / before - 1) * 100, 1)} %)`,
-    limit: `<= ${thousands(limit)} k (before ${thousands(before)} k)`,
-    pass: now <= limit,
-    note: 'issue 15',
-  };
+  return [...guarded, ...versus];
 }

@@ -63,16 +63,6 @@ export function rowSpecs(f: Fixture): RowSpec[] {
       source: 'issues 6, 15, 26',
     },
     {
-      id: '3a',
-      // What the console sees: the administrator's /api/me lists every privilege.
-      label: 'GET /api/me, X-Session-ID (admin)',
-      path: '/api/me',
-      headers: { 'x-session-id': f.adminSessionId },
-      expectStatus: 200,
-      group: 'guarded',
-      extra: true,
-    },
-    {
       id: 'cat',
       label: `GET /api/categories, X-API-Key, ${f.categories} categories`,
       path: '/api/categories',
@@ -118,15 +108,6 @@ export function rowSpecs(f: Fixture): RowSpec[] {
       maxCpuRatio: 1 / 0.85,
       minRateRatio: 0.85,
       source: 'issue 6',
-    },
-    {
-      id: 'rl',
-      label: 'GET /api/me, rate-limited key',
-      path: '/api/me',
-      headers: { 'x-api-key': f.rateLimitedKey },
-      expectStatus: 200,
-      extra: true,
-      group: 'floods',
     },
     {
       id: 'flood',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DataSource, DataSourceOptions, EntityTarget } from 'typeorm';
 import { ROOT } from './config';
 
-// Types from src/, code from dist/ (as in micro.ts): the entity classes must be
+// Types from src/, code from dist/: the entity classes must be
 // the very ones the built data source registers, with their column
 // transformers (instants as epoch ms, id lists as JSON).
 type OptionsFile = typeof import('../../src/app/data-source-options');
