@@ -5,6 +5,7 @@ import {
 } from '../../test/integration/support/postgres-server';
 import { startRedis } from '../../test/integration/support/redis-server';
 import { prepare } from './api';
+import { BackendCost, backendCosts, backendLines } from './backends';
 import { BenchConfig, progress } from './config';
 import type { RowResult, RowSpec } from './load';
 import { Child, startServer, stop } from './processes';
@@ -17,6 +18,8 @@ export interface SeveralResult {
   rows: RowResult[];
   /** CPU per request of a PostgreSQL + Redis row over its SQLite twin. */
   ratios: { id: string; label: string; ratio: number; target: number }[];
+  /** Redis and PostgreSQL work per request of the PostgreSQL + Redis rows. */
+  backends: BackendCost[];
 }
 
 const PAIRS = [
@@ -109,7 +112,56 @@ export async function severalInstances(
       config.durationSec,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const session = (
+      id: string,
+      label: string,
+      server: Child,
+      sid: string,
+    ) => ({
+      spec: {
+        id,
+        label,
+        path: '/api/me',
+        headers: { 'x-session-id': sid },
+        expectStatus: 200,
+      },
+      target: server,
+    });
+    const backends = await backendCosts(
+      [
+        ...specs
+          .filter((spec) => spec.id.startsWith('shared-'))
+          .map((spec) => ({
+            spec,
+            target: target.get(spec.id)!,
+            database:
+              spec.id === 'shared-uncached' ? 'bench_ttl0' : 'bench_shared',
+          })),
+        {
+          ...session(
+            'shared-session',
+            'GET /api/me, cached session, PostgreSQL + Redis',
+            shared.server,
+            shared.fixture.sessionId,
+          ),
+          database: 'bench_shared',
+        },
+        {
+          ...session(
+            'shared-session-uncached',
+            'GET /api/me, session verified against the database (AUTH_CACHE_TTL=0), PostgreSQL + Redis',
+            sharedUncached.server,
+            sharedUncached.fixture.sessionId,
+          ),
+          database: 'bench_ttl0',
+        },
+      ],
+      redis.url,
+      pg.url(),
+      config,
+    );
     return {
+      backends,
       specs,
       rows,
       ratios: PAIRS.map((pair) => ({
@@ -152,6 +204,7 @@ export function severalLines(result: SeveralResult): string[] {
     (r) =>
       `  ${r.label.padEnd(96)} ${r.cpuUsPerReq.toFixed(0).padStart(6)} µs CPU/req  p99 ${r.p99Ms.toFixed(1)} ms  ${r.reqPerSec.toFixed(0)} req/s`,
   );
+  lines.push(...backendLines(result.backends));
   for (const r of result.ratios) {
     const verdict =
       r.target === Infinity
