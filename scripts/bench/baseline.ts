@@ -56,6 +56,14 @@ function step(command: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
+/** This checkout's node_modules, linked again if the one linked before is gone. */
+function linkModules(root: string): void {
+  const link = join(root, 'node_modules');
+  if (existsSync(join(link, '.bin'))) return;
+  rmSync(link, { force: true });
+  symlinkSync(realpathSync(join(ROOT, 'node_modules')), link);
+}
+
 /**
  * The commit's files (git archive: no worktree left registered) in a
  * directory of the system's temporary folder named after the commit, this
@@ -75,6 +83,7 @@ export async function buildBaseline(rev: string): Promise<Baseline> {
   const done = join(root, '.bench-built');
   if (existsSync(done)) {
     progress(`baseline ${rev} (${commit.slice(0, 12)}): reusing ${root}`);
+    linkModules(root);
     return { rev, commit, root };
   }
   progress(`baseline ${rev} (${commit.slice(0, 12)}): building in ${root}`);
@@ -88,10 +97,7 @@ export async function buildBaseline(rev: string): Promise<Baseline> {
     ],
     ROOT,
   );
-  symlinkSync(
-    realpathSync(join(ROOT, 'node_modules')),
-    join(root, 'node_modules'),
-  );
+  linkModules(root);
   const lockDiff = await run(
     'git',
     ['diff', '--quiet', commit, '--', 'package-lock.json'],
