@@ -14,6 +14,14 @@ type ExpressApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
 };
 
 describe('OpsgateHttpAdapter', () => {
+  it('leaves no middleware of its own in the app, and refuses hooks', () => {
+    const adapter = new OpsgateHttpAdapter();
+    const app = adapter.getInstance<{ router: { stack: unknown[] } }>();
+    expect(app.router.stack).toEqual([]);
+    expect(() => adapter.setOnRequestHook()).toThrow();
+    expect(() => adapter.setOnResponseHook()).toThrow();
+  });
+
   it("creates requests and responses with Express's prototypes already in place", async () => {
     const adapter = new OpsgateHttpAdapter();
     adapter.initHttpServer({});

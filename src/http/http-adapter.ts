@@ -58,6 +58,31 @@ function responseClass(prototype: object): ResponseClass {
  * birth, answering a handler's JSON object without res.json's detours.
  */
 export class OpsgateHttpAdapter extends ExpressAdapter {
+  /**
+   * ExpressAdapter's constructor puts a middleware first in the app, which
+   * calls request and response hooks that only setOnRequestHook and
+   * setOnResponseHook install (neither is used here: they refuse below).
+   * Each router layer costs every request a turn of Express's dispatch
+   * loop, so that one is taken out again.
+   */
+  constructor() {
+    super();
+    const { stack } = this.getInstance<{ router: { stack: unknown[] } }>()
+      .router;
+    if (stack.length !== 1) {
+      throw new Error('ExpressAdapter no longer adds exactly one middleware');
+    }
+    stack.length = 0;
+  }
+
+  override setOnRequestHook(): void {
+    throw new Error('OpsgateHttpAdapter serves no request hooks');
+  }
+
+  override setOnResponseHook(): void {
+    throw new Error('OpsgateHttpAdapter serves no response hooks');
+  }
+
   override initHttpServer(options: NestApplicationOptions): void {
     if (options?.httpsOptions || options?.forceCloseConnections) {
       super.initHttpServer(options);
