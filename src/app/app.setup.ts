@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { jsonBody, responseHeaders } from '../http/http.middleware';
+import { inOrder, jsonBody, responseHeaders } from '../http/http.middleware';
 import { refuseNulInUrl } from '../http/nul-guard';
 import { accessLog } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
@@ -31,11 +31,13 @@ export function configureApp(
     app.get(KeyUsageObserver).observe,
   ];
   app.use(
-    accessLog(observers),
-    requireHost,
-    responseHeaders(contentSecurity()),
-    refuseNulInUrl,
-    jsonBody(),
+    inOrder(
+      accessLog(observers),
+      requireHost,
+      responseHeaders(contentSecurity()),
+      refuseNulInUrl,
+      jsonBody(),
+    ),
   );
   app.get(OpenApiDocument).attach(app);
   return app;

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { redactHeaders, responseHeaders } from './http.middleware';
+import { inOrder, redactHeaders, responseHeaders } from './http.middleware';
 
 describe('redactHeaders', () => {
   const headers = {
@@ -81,5 +81,44 @@ describe('responseHeaders', () => {
 
   it('refuses a middleware that does not call next at once', () => {
     expect(() => responseHeaders(() => undefined)).toThrow(/next/);
+  });
+});
+
+describe('inOrder', () => {
+  const step =
+    (name: string, seen: string[], fail = false): RequestHandler =>
+    (_req, _res, next) => {
+      seen.push(name);
+      next(fail ? new Error(name) : undefined);
+    };
+  const run = (handler: RequestHandler) => {
+    const calls: unknown[] = [];
+    handler({} as never, {} as never, (err?: unknown) => calls.push(err));
+    return calls;
+  };
+
+  it('runs each middleware in turn, then hands on', () => {
+    const seen: string[] = [];
+    const calls = run(
+      inOrder(step('a', seen), step('b', seen), step('c', seen)),
+    );
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(calls).toEqual([undefined]);
+  });
+
+  it('skips the rest after an error and hands the error on', () => {
+    const seen: string[] = [];
+    const calls = run(
+      inOrder(step('a', seen), step('b', seen, true), step('c', seen)),
+    );
+    expect(seen).toEqual(['a', 'b']);
+    expect(calls).toEqual([new Error('b')]);
+  });
+
+  it('stops where a middleware answers without calling next', () => {
+    const seen: string[] = [];
+    const answer: RequestHandler = () => seen.push('answered');
+    expect(run(inOrder(step('a', seen), answer, step('c', seen)))).toEqual([]);
+    expect(seen).toEqual(['a', 'answered']);
   });
 });
