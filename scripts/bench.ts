@@ -9,6 +9,7 @@
  * but nearly independent of the machine's load, with an A/A row (row 1 measured
  * twice per round) as its noise floor.
  */
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -126,6 +127,22 @@ async function bigScenario(
   }
 }
 
+/** Heap bytes per entry of the state that grows with credentials and client IPs (bench/memory.ts). */
+function memoryCosts(): Record<string, number> {
+  progress('memory per credential and per client IP');
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'bench', 'memory.ts'),
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return JSON.parse(out) as Record<string, number>;
+}
+
 const RESULTS_DIR = join(ROOT, 'bench-results');
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 
@@ -217,6 +234,7 @@ async function main(tempDir: string): Promise<void> {
   const several = config.skipSeveral
     ? null
     : await severalInstances(config, tempDir);
+  const memory = memoryCosts();
 
   const list = [
     ...targets(rows, specs, big),
@@ -248,6 +266,7 @@ async function main(tempDir: string): Promise<void> {
     events_big: eventsBig,
     query_plans: plans,
     several_instances: several,
+    memory_bytes_per_entry: memory,
     targets: list,
     failures,
   };
@@ -280,6 +299,11 @@ async function main(tempDir: string): Promise<void> {
       ? 'PostgreSQL + Redis against SQLite, the same rows in the same rounds (CPU: the opsgate process only):'
       : 'PostgreSQL + Redis rows skipped (BENCH_SKIP_SEVERAL)',
     ...(several ? severalLines(several) : []),
+    '',
+    `heap bytes per entry (${memory.entries} entries): ${Object.entries(memory)
+      .filter(([name]) => name !== 'entries')
+      .map(([name, bytes]) => `${name} ${bytes}`)
+      .join(', ')}`,
   );
   out.push(
     '',
