@@ -1,7 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../test/helpers/free-port';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, BASE_ENV, ROOT } from './config';
 
 /** A child process the bench started and must stop. */
@@ -38,7 +43,6 @@ interface SpawnOptions {
   command?: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  port: number;
   readyPath: string;
   logDir: string;
   timeoutMs?: number;
@@ -71,7 +75,7 @@ async function spawnAndWait(options: SpawnOptions): Promise<Child> {
     name: options.name,
     process: child,
     pid: child.pid,
-    port: options.port,
+    port: 0,
     logPath,
     env: options.env,
     exited,
@@ -79,19 +83,64 @@ async function spawnAndWait(options: SpawnOptions): Promise<Child> {
   };
   running.add(entry);
   void exited.then(() => running.delete(entry));
-  const url = `http://127.0.0.1:${options.port}${options.readyPath}`;
   const deadline = started + (options.timeoutMs ?? 60_000);
-  while (!(await answers200(url))) {
+  for (;;) {
+    // PORT=0: the child picks its own port, read from its listening
+    // sockets. A port chosen here and passed down could be taken by
+    // another process on this shared machine while a server starts under
+    // valgrind for a minute, and its answer taken for this one's.
+    for (const port of listeningPorts(entry.pid)) {
+      if (await answers200(`http://127.0.0.1:${port}${options.readyPath}`)) {
+        entry.port = port;
+        entry.startupMs = performance.now() - started;
+        return entry;
+      }
+    }
     if (gone) {
       throw new Error(`${options.name} exited during start-up; see ${logPath}`);
     }
     if (performance.now() > deadline) {
-      throw new Error(`${options.name} did not answer ${url}; see ${logPath}`);
+      throw new Error(
+        `${options.name} did not answer ${options.readyPath}; see ${logPath}`,
+      );
     }
-    await sleep(10);
+    await sleep(20);
   }
-  entry.startupMs = performance.now() - started;
-  return entry;
+}
+
+/** The TCP ports a process listens on: its socket descriptors matched against /proc/net/tcp{,6}. */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(
+          readlinkSync(`/proc/${pid}/fd/${fd}`),
+        );
+        if (match) inodes.add(match[1]);
+      } catch {
+        // The descriptor closed between the listing and the read.
+      }
+    }
+  } catch {
+    return [];
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local address, state 0A (LISTEN), inode: fields 1, 3 and 9.
+      if (fields[3] !== '0A' || !inodes.has(fields[9])) continue;
+      ports.push(parseInt(fields[1].split(':')[1], 16));
+    }
+  }
+  return ports;
 }
 
 export interface ServerOptions {
@@ -115,7 +164,6 @@ export async function startServer(
   logDir: string,
   options: ServerOptions = {},
 ): Promise<Child> {
-  const port = await freePort();
   const nodeArgs = [...(options.nodeArgs ?? []), 'dist/main.js'];
   const [wrapper, ...wrapperArgs] = options.wrapper ?? [];
   return spawnAndWait({
@@ -126,7 +174,7 @@ export async function startServer(
       ...BASE_ENV,
       DATABASE_PATH: databasePath,
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: '0',
       ADMIN_USERNAME,
       ADMIN_PASSWORD,
       // As in production: an access line per request (JSON) and metrics on
@@ -139,7 +187,6 @@ export async function startServer(
       TRUST_PROXY: 'loopback',
       ...options.env,
     },
-    port,
     readyPath: '/api/health',
     logDir,
     timeoutMs: options.timeoutMs,
@@ -156,7 +203,6 @@ export async function startBareServer(
   logDir: string,
   headers: Record<string, string>,
 ): Promise<Child> {
-  const port = await freePort();
   return spawnAndWait({
     name: 'bare-http',
     // ts-node only compiles the file at start; the request path is plain node:http.
@@ -167,11 +213,10 @@ export async function startBareServer(
     ],
     env: {
       ...BASE_ENV,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       BARE_HEADERS: JSON.stringify(headers),
     },
-    port,
     readyPath: '/api/health/live',
     logDir,
   });
