@@ -1,5 +1,6 @@
 import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import type { LogFormat } from '../config/app-config';
+import { isoString } from '../time/iso-string';
 
 /** Nest's start-up chatter (a line per module and per route): debug, not log. */
 const FRAMEWORK_CONTEXTS = new Set([
@@ -90,7 +91,7 @@ let lastTime = '';
 function isoNow(): string {
   const ms = Date.now();
   if (ms !== lastMs) {
-    lastTime = new Date(ms).toISOString();
+    lastTime = isoString(ms);
     lastMs = ms;
   }
   return lastTime;

@@ -1,3 +1,4 @@
+import { isoString } from './iso-string';
 import { AppError } from '../http/app-error';
 
 export const iso = (date: Date): string => date.toISOString();
@@ -12,7 +13,7 @@ let lastIso = '';
  */
 export function isoInstant(ms: number): string {
   if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
+    lastIso = isoString(ms);
     lastMs = ms;
   }
   return lastIso;
