@@ -75,6 +75,11 @@ export const DESCRIPTION = `Authentication and authorization for an operations p
  */
 export const BODY_API_KEY: SchemaObject = {
   type: 'string',
+  // Still accepted, but not to be chosen: sample generators (Swagger UI's
+  // "Try it out" among them) leave deprecated properties out of the
+  // example bodies, which would otherwise carry a made-up key that is
+  // refused with 401 when no header credential comes first.
+  deprecated: true,
   pattern: API_KEY_PATTERN.source,
   description:
     'A credential, not a field: an API key, used only when no X-API-Key, X-Session-ID, api_key or session_id query parameter comes first (SPEC §2, 5th place). Removed from the body before validation, never stored; ignored on public routes. Prefer the X-API-Key header.',
