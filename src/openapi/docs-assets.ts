@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DOCS_CSS, DOCS_INIT } from './docs-theme';
 
 /**
  * GET /api/docs: Swagger UI from the swagger-ui-dist package, every asset
@@ -16,27 +17,12 @@ export const DOCS_PAGE = `<!DOCTYPE html>
     <link rel="icon" type="image/png" href="/api/docs/favicon-32x32.png">
   </head>
   <body>
-    <div id="swagger-ui"></div>
+    <main id="swagger-ui"></main>
     <script src="/api/docs/swagger-ui-bundle.js"></script>
     <script src="/api/docs/init.js"></script>
   </body>
 </html>
 `;
-
-// validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io.
-const INIT = `window.addEventListener('load', function () {
-  window.ui = SwaggerUIBundle({
-    url: '/api/openapi.json',
-    dom_id: '#swagger-ui',
-    deepLinking: true,
-    validatorUrl: null,
-    presets: [SwaggerUIBundle.presets.apis],
-    layout: 'BaseLayout',
-  });
-});
-`;
-
-const CSS = 'body { margin: 0; background: #fafafa; }\n';
 
 /**
  * The page's own Content-Security-Policy, whatever the rest of the API sends:
@@ -74,6 +60,6 @@ export const DOCS_ASSETS: Record<string, Asset> = {
     'swagger-ui-bundle.js',
   ),
   'favicon-32x32.png': fromDist('image/png', 'favicon-32x32.png'),
-  'init.js': { type: 'text/javascript; charset=utf-8', body: () => INIT },
-  'docs.css': { type: 'text/css; charset=utf-8', body: () => CSS },
+  'init.js': { type: 'text/javascript; charset=utf-8', body: () => DOCS_INIT },
+  'docs.css': { type: 'text/css; charset=utf-8', body: () => DOCS_CSS },
 };

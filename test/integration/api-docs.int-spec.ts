@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { expectAccessible } from './helpers/axe';
 import {
   launchChromium,
   screenshot,
@@ -63,5 +64,69 @@ describe('the interactive API reference in a browser', () => {
 
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
+  });
+
+  // Swagger UI as shipped: 105 serious colour-contrast and 62
+  // nested-interactive violations, before any operation was opened.
+  it('has no serious or critical axe violation, operations open, tried, and in its dialogs', async () => {
+    const docs = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+    });
+    const docsErrors = watchErrors(docs);
+    const operation = (path: string): Locator =>
+      docs
+        .locator('.opblock', {
+          has: docs.locator(`.opblock-summary-path[data-path="${path}"]`),
+        })
+        .first();
+    await docs.goto(`${server.url}/api/docs`);
+    await docs.locator('.opblock').first().waitFor();
+    await expectAccessible(docs, 'every operation collapsed');
+
+    const create = operation('/api/keys');
+    await create.locator('.opblock-summary-control').click();
+    await create.getByRole('button', { name: /Try it out/ }).waitFor();
+    await expectAccessible(docs, 'POST /api/keys expanded');
+    await create.getByRole('tab', { name: 'Schema' }).first().click();
+    await create
+      .locator('.json-schema-2020-12-expand-deep-button')
+      .first()
+      .click();
+    await expectAccessible(docs, 'its request schema expanded');
+    await create.getByRole('tab', { name: 'Example Value' }).first().click();
+    await create.getByRole('button', { name: /Try it out/ }).click();
+    await expectAccessible(docs, 'trying it out');
+    await create.getByRole('button', { name: 'Execute' }).click();
+    await create.locator('.live-responses-table').first().waitFor();
+    await expectAccessible(docs, 'its live response');
+
+    const audit = operation('/api/audit');
+    await audit.locator('.opblock-summary-control').click();
+    await audit.getByRole('button', { name: /Try it out/ }).click();
+    await audit.locator('tr[data-param-name="target_type"] select').waitFor();
+    await expectAccessible(docs, 'GET /api/audit, its query parameters');
+
+    await docs.locator('.auth-wrapper .authorize').click();
+    await docs.locator('.dialog-ux .modal-ux').waitFor();
+    await expectAccessible(docs, 'the Authorize dialog');
+    await docs.getByRole('button', { name: 'Close' }).first().click();
+
+    // Schemas with each kind of keyword (records, a request body with the
+    // deprecated api_key, a oneOf, dates), expanded all the way down.
+    for (const title of ['ApiKey', 'CreateApiKeyDto', 'Caller', 'AuditEntry']) {
+      await docs
+        .locator('section.models article[data-json-schema-level="0"]', {
+          has: docs.locator('.json-schema-2020-12__title', {
+            hasText: new RegExp(`^${title}$`),
+          }),
+        })
+        .locator('.json-schema-2020-12-expand-deep-button')
+        .first()
+        .click();
+    }
+    await expectAccessible(docs, 'schemas expanded');
+
+    expect(docsErrors).toEqual([]);
+    await docs.close();
   });
 });
