@@ -1,6 +1,6 @@
-/** Second factors a sign-in or a step-up can use (SPEC §18), in the order `methods` lists them. */
-export const MFA_METHODS = ['totp', 'passkey', 'recovery_code'] as const;
-export type MfaMethod = (typeof MFA_METHODS)[number];
+import { MFA_METHODS, type MfaMethod } from '../sessions/second-step';
+
+export type { MfaMethod };
 
 /** What a user has enrolled. */
 export interface MfaState {

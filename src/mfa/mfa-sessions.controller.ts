@@ -7,7 +7,7 @@ import { authOf } from '../access/request-auth';
 import { Answers, MayFail, SetsCookie, Summary } from '../validation/schema';
 import {
   SESSION_COOKIE,
-  setSessionCookie,
+  answerSignIn,
   signInClientOf,
 } from '../sessions/session-cookie';
 import {
@@ -21,7 +21,7 @@ import {
   SIGNED_IN_SCHEMA,
   STEP_UP_SCHEMA,
 } from './mfa.views';
-import { MfaSignIn, type SignedIn } from './mfa-sign-in.service';
+import { MfaSignIn } from './mfa-sign-in.service';
 import { presentedFactor } from './second-factor-check';
 import { StepUpService } from './step-up.service';
 
@@ -58,15 +58,16 @@ export class MfaSessionsController {
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const presented = presentedFactor(dto);
-    const client = signInClientOf(req);
-    const result = await this.signIn.complete(
-      dto.mfa_token,
-      presented,
-      client,
-      audit,
+    return answerSignIn(
+      req,
+      res,
+      await this.signIn.complete(
+        dto.mfa_token,
+        presentedFactor(dto),
+        signInClientOf(req),
+        audit,
+      ),
     );
-    return signedIn(req, res, result);
   }
 
   @Post('passkey/options')
@@ -94,13 +95,15 @@ export class MfaSessionsController {
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const response = dto.response as AuthenticationResponseJSON;
-    const result = await this.signIn.passwordless(
-      response,
-      signInClientOf(req),
-      audit,
+    return answerSignIn(
+      req,
+      res,
+      await this.signIn.passwordless(
+        dto.response as AuthenticationResponseJSON,
+        signInClientOf(req),
+        audit,
+      ),
     );
-    return signedIn(req, res, result);
   }
 
   @Post('current/step-up/options')
@@ -126,9 +129,4 @@ export class MfaSessionsController {
   ) {
     return this.stepUps.stepUp(authOf(req), presentedFactor(dto), audit);
   }
-}
-
-function signedIn(req: Request, res: Response, result: SignedIn): SignedIn {
-  setSessionCookie(req, res, result.session_id);
-  return result;
 }

@@ -11,8 +11,7 @@ import {
   text,
   type Schema,
 } from '../validation/schema';
-import { USER_SCHEMA } from '../users/user.view';
-import { MFA_METHODS } from './mfa-methods';
+import { sessionFields } from '../sessions/sign-in.views';
 
 export const TOTP_ENROLMENT_SCHEMA = named('TotpEnrolment', () =>
   strict({
@@ -71,19 +70,11 @@ export const ASSERTION_OPTIONS_SCHEMA = webauthnOptions(
   ['challenge'],
 );
 
-export const METHODS_SCHEMA = listOf(text({ enum: [...MFA_METHODS] }));
-
 export const STEP_UP_SCHEMA = named('StepUp', () =>
   strict({ aal: integer({ const: 2 } as SchemaObject), until: instant }),
 );
 
 /** A session begun with a second factor: exactly the login's answer, and `aal`. */
 export const SIGNED_IN_SCHEMA = named('SessionWithSecondFactor', () =>
-  strict({
-    session_id: text(),
-    csrf_token: text(),
-    expires_at: instant,
-    user: USER_SCHEMA,
-    aal: integer({ const: 2 } as SchemaObject),
-  }),
+  strict({ ...sessionFields(), aal: integer({ const: 2 } as SchemaObject) }),
 );

@@ -20,6 +20,18 @@ export function setSessionCookie(
   res.cookie(SESSION_COOKIE, sessionId, cookieOptions(req));
 }
 
+/**
+ * A sign-in route's answer: with a session, its cookie is set (201); a
+ * second step still to come (SPEC §18) is a 200 with no cookie yet.
+ */
+export function answerSignIn<
+  T extends { session_id: string } | { mfa_required: true },
+>(req: Request, res: Response, result: T): T {
+  if ('mfa_required' in result) res.status(200);
+  else setSessionCookie(req, res, result.session_id);
+  return result;
+}
+
 export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, cookieOptions(req));
 }

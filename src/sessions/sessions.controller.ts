@@ -7,49 +7,21 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import type { SchemaObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { Authenticated, Public } from '../access/policy.decorator';
 import { authOf } from '../access/request-auth';
-import {
-  Answers,
-  MayFail,
-  SetsCookie,
-  Summary,
-  instant,
-  listOf,
-  named,
-  strict,
-  text,
-} from '../validation/schema';
-import { USER_SCHEMA } from '../users/user.view';
+import { Answers, MayFail, SetsCookie, Summary } from '../validation/schema';
 import { LoginDto } from './login.dto';
 import {
   SESSION_COOKIE,
+  answerSignIn,
   clearSessionCookie,
-  setSessionCookie,
   signInClientOf,
 } from './session-cookie';
 import { SessionLifecycle } from './session-lifecycle';
 import { SessionsService } from './sessions.service';
-
-const SESSION_SCHEMA = named('Session', () =>
-  strict({
-    session_id: text(),
-    csrf_token: text(),
-    expires_at: instant,
-    user: USER_SCHEMA,
-  }),
-);
-
-const MFA_REQUIRED_SCHEMA = named('MfaRequired', () =>
-  strict({
-    mfa_required: { const: true } as SchemaObject,
-    mfa_token: text(),
-    methods: listOf(text({ enum: ['totp', 'passkey', 'recovery_code'] })),
-  }),
-);
+import { MFA_REQUIRED_SCHEMA, SESSION_SCHEMA } from './sign-in.views';
 
 @Controller('sessions')
 export class SessionsController {
@@ -78,13 +50,11 @@ export class SessionsController {
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const result = await this.sessions.login(dto, audit, signInClientOf(req));
-    if ('mfa_required' in result) {
-      res.status(200);
-      return result;
-    }
-    setSessionCookie(req, res, result.session_id);
-    return result;
+    return answerSignIn(
+      req,
+      res,
+      await this.sessions.login(dto, audit, signInClientOf(req)),
+    );
   }
 
   @Delete('current')
