@@ -15,6 +15,7 @@ import {
 } from '../sessions/session-lifecycle';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/user.entity';
+import { FactorFailures } from './factor-failures';
 import { MFA_TOKEN_SPENT, MfaTokens, mfaFailed } from './mfa-tokens';
 import type { MfaMethod } from './mfa-methods';
 import type { Presented } from './second-factor-check';
@@ -40,6 +41,7 @@ export class MfaSignIn implements OnModuleInit {
     private readonly lifecycle: SessionLifecycle,
     private readonly failures: LoginFailures,
     private readonly throttle: LoginThrottle,
+    private readonly factorFailures: FactorFailures,
   ) {}
 
   onModuleInit(): void {
@@ -134,7 +136,8 @@ export class MfaSignIn implements OnModuleInit {
 
   /**
    * Runs `verify` as one attempt of the username+IP lockout (429 when it is
-   * full); a failure is recorded there and audited like a failed login.
+   * full) and of the user's own bound (factor-failures.ts); a failure is
+   * recorded in both and audited like a failed login.
    */
   async checked(
     user: User,
@@ -146,13 +149,19 @@ export class MfaSignIn implements OnModuleInit {
     const { result: method, lockout } = await this.throttle.attempt(
       user.username,
       context.ip ?? '',
-      verify,
+      async () => {
+        await this.factorFailures.gate(user.id);
+        return verify();
+      },
       (found) => (found ? 'succeeded' : 'failed'),
     );
-    if (!method && (refusal || lockout)) {
-      await this.failures.record(user.username, refusal, lockout, context);
+    if (method) return method;
+    const userLockout = await this.factorFailures.fail(user.id);
+    if (refusal || lockout || userLockout) {
+      const started = lockout ?? userLockout;
+      await this.failures.record(user.username, refusal, started, context);
     }
-    return method;
+    return null;
   }
 
   /** Which factor `presented` is, when it is right for this user; null otherwise. */

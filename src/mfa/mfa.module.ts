@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { RedisModule } from '../redis/redis.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { MfaSessionsController } from './mfa-sessions.controller';
@@ -9,6 +10,7 @@ import { MfaTokens } from './mfa-tokens';
 import { MfaToken } from './mfa-token.entity';
 import { MfaSweeper } from './mfa-sweeper';
 import { FactorDirectory } from './factor-directory';
+import { FactorFailures } from './factor-failures';
 import { StepUpService } from './step-up.service';
 import { CallerUser } from './caller-user';
 import { Challenges } from './challenges';
@@ -31,6 +33,7 @@ import { TotpFactor } from './totp-factor.entity';
       MfaToken,
     ]),
     AuditModule,
+    RedisModule,
     SessionsModule,
   ],
   controllers: [MeFactorsController, MfaSessionsController],
@@ -41,6 +44,7 @@ import { TotpFactor } from './totp-factor.entity';
     PasskeysService,
     PasskeyAssertions,
     CallerUser,
+    FactorFailures,
     MfaSignIn,
     MfaTokens,
     StepUpService,
