@@ -19,6 +19,7 @@ import { describeOnSqlite } from './helpers/test-database';
 
 const RECORD_FIELDS = [
   'active',
+  'allowed_ips',
   'categories',
   'created_at',
   'created_by',
@@ -26,6 +27,7 @@ const RECORD_FIELDS = [
   'expires_at',
   'groups',
   'id',
+  'ip_policy',
   'last_used_at',
   'last_used_ip',
   'mask',

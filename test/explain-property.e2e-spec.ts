@@ -19,7 +19,8 @@ import { createTestApp, TestApp } from './helpers/test-app';
 /**
  * SPEC §19's promise, as a property: over generated (caller, route, body)
  * cases, explain's `allowed` is exactly whether the real request then passes
- * every authentication and authorization check; and asking consumed no rate
+ * every authentication and authorization check (keys with IP allowlists,
+ * enforced and reported, among the callers); and asking consumed no rate
  * allowance and wrote nothing. Roles' writes are left out: their escalation
  * rule (§20) is the service's, inside its transaction, not the decision's.
  */
@@ -91,6 +92,9 @@ describe('explain agrees with the real request (property, SPEC §19)', () => {
       const key = await createKey(t.server, admin, {
         ...g,
         max_per_sec: [0, 1, 2][i % 3],
+        ...(i === 5 && { allowed_ips: ['127.0.0.0/8', '::1'] }),
+        ...(i === 6 && { allowed_ips: ['10.0.0.0/8'] }),
+        ...(i === 9 && { allowed_ips: ['10.0.0.0/8'], ip_policy: 'report' }),
         ...(i === 7 && { active: false }),
         ...(i === 8 && { expires_at: new Date(START + 1000).toISOString() }),
       });

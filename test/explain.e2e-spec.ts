@@ -63,12 +63,14 @@ describe('POST /api/auth/explain (SPEC §19)', () => {
     expect(res.body.allowed).toBe(true);
     expect(res.body.checks.map((c: Line) => c.check)).toEqual([
       'credential',
+      'ip',
       'rate_limit',
       'privileges',
       'scope',
     ]);
     expect(byCheck(res.body)).toMatchObject({
       credential: { result: 'pass' },
+      ip: { result: 'skip' },
       rate_limit: { result: 'skip' },
       privileges: { result: 'pass' },
       scope: { result: 'pass' },
@@ -179,6 +181,7 @@ describe('POST /api/auth/explain (SPEC §19)', () => {
     expect(res.body.allowed).toBe(false);
     expect(res.body.checks.map((c: Line) => c.check)).toEqual([
       'credential',
+      'ip',
       'rate_limit',
       'privileges',
       'scope',

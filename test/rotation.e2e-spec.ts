@@ -25,6 +25,8 @@ const RECORD_FIELDS = [
   'groups',
   'roles',
   'max_per_sec',
+  'allowed_ips',
+  'ip_policy',
   'expires_at',
   'created_at',
   'updated_at',

@@ -141,10 +141,13 @@ export async function seedApiKeys(path: string, count: number) {
         groups: [],
         roles: [],
         maxPerSec: 0,
+        allowedIps: [],
+        ipPolicy: 'enforce',
         expiresAt: null,
         createdAt: now,
         updatedAt: now,
         lastUsedAt: null,
+        lastUsedIp: null,
         createdBy: 'bench',
       });
     }

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { IpAllowlist } from '../http/client-ip';
 import type { Principal } from './principal';
 
 /** Who a request was authenticated as. */
@@ -12,6 +13,10 @@ export interface RequestAuth {
   readonly csrfToken?: string;
   /** Sessions only: the signed-in user's record id. */
   readonly userId?: number;
+  /** Keys with `allowed_ips` only: where the key may be used from (SPEC §19). */
+  readonly ipAllowlist?: IpAllowlist;
+  /** With `ipAllowlist`: `ip_policy` is `report`, so a request from outside passes, audited. */
+  readonly ipReportOnly?: boolean;
   /** Sessions only: when a second factor was last completed (epoch ms), for step-up. */
   readonly steppedUpAt?: number | null;
 }

@@ -2,6 +2,7 @@ import { PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsISO8601,
   IsInt,
   IsOptional,
@@ -23,6 +24,20 @@ import {
   text,
 } from '../validation/schema';
 import { NoAngleBrackets, Optional } from '../validation/validation';
+import { BoundedList, type ListRule, quoted } from '../validation/bounded-list';
+import { isIpOrCidr } from '../http/client-ip';
+import { IP_POLICIES, type IpPolicy } from './api-key.entity';
+
+const IP_LIST: ListRule = {
+  max: 100,
+  isItem: isIpOrCidr,
+  items: {
+    type: 'string',
+    description: 'An IPv4 or IPv6 address, or a CIDR block (10.0.0.0/8)',
+  },
+  describeInvalid: (invalid) =>
+    `must hold IPv4/IPv6 addresses or CIDR blocks, not ${quoted(invalid)}`,
+};
 
 // No property initializers here: PartialType would copy them into PATCH bodies.
 export class CreateApiKeyDto extends GrantsDto {
@@ -50,6 +65,15 @@ export class CreateApiKeyDto extends GrantsDto {
   @Optional()
   @IsBoolean()
   active?: boolean;
+
+  /** At most 100 IPv4/IPv6 addresses or CIDR blocks; [] = any IP (SPEC §19). */
+  @Optional()
+  @BoundedList(IP_LIST)
+  allowed_ips?: string[];
+
+  @Optional()
+  @IsIn(IP_POLICIES)
+  ip_policy?: IpPolicy;
 }
 
 export class UpdateApiKeyDto extends PartialType(CreateApiKeyDto, {
@@ -85,6 +109,8 @@ export interface ApiKeyView {
   groups: string[];
   roles: string[];
   max_per_sec: number;
+  allowed_ips: string[];
+  ip_policy: IpPolicy;
   expires_at: string | null;
   created_at: string;
   updated_at: string;
@@ -106,6 +132,8 @@ const keyFields = () => ({
   groups: ids,
   roles: ids,
   max_per_sec: integer({ minimum: 0 }),
+  allowed_ips: listOf(text({ maxLength: 64 })),
+  ip_policy: text({ enum: [...IP_POLICIES] }),
   expires_at: orNull(instant),
   created_at: instant,
   updated_at: instant,

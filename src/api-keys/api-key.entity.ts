@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { GrantColumns } from '../access/grants';
-import { InstantColumn } from '../database/columns';
+import { IdListColumn, InstantColumn } from '../database/columns';
+
+export const IP_POLICIES = ['enforce', 'report'] as const;
+export type IpPolicy = (typeof IP_POLICIES)[number];
 
 @Entity('api_keys')
 export class ApiKey extends GrantColumns {
@@ -32,6 +35,14 @@ export class ApiKey extends GrantColumns {
 
   @Column({ type: 'integer', default: 0 })
   maxPerSec: number;
+
+  /** IPv4/IPv6 addresses and CIDR blocks, normalised; [] = any (SPEC §19). */
+  @IdListColumn()
+  allowedIps: string[];
+
+  /** `enforce`: a request from outside is refused; `report`: it passes and is audited. */
+  @Column({ type: 'varchar', length: 8, default: 'enforce' })
+  ipPolicy: IpPolicy;
 
   @InstantColumn({ nullable: true })
   expiresAt: Date | null;

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { grantedPrincipal } from '../access/principal';
 import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
+import { IpAllowlist } from '../http/client-ip';
 import { Clock } from '../time/clock';
 import { CredentialCache } from '../cache/credential-cache';
 import { ChangeBus } from '../bus/change-bus';
@@ -162,7 +163,15 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
       key,
       roles,
     );
-    return { key, auth: Object.freeze({ principal }) };
+    const auth: RequestAuth =
+      key.allowedIps.length === 0
+        ? { principal }
+        : {
+            principal,
+            ipAllowlist: new IpAllowlist(key.allowedIps),
+            ipReportOnly: key.ipPolicy === 'report',
+          };
+    return { key, auth: Object.freeze(auth) };
   }
 }
 

@@ -10,6 +10,7 @@ import { ChangeBus } from '../bus/change-bus';
 import { newId, randomString, sha256Hex } from '../secrets/secrets';
 import { futureInstant, iso, isoOrNull } from '../time/instants';
 import { Page, PageQuery } from '../validation/validation';
+import { normalIpOrCidr } from '../http/client-ip';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { keyBucket } from '../rate-limits/key-bucket';
@@ -70,6 +71,8 @@ export class ApiKeysService {
       groups: dto.groups ?? [],
       roles: dto.roles ?? [],
       maxPerSec: dto.max_per_sec ?? 0,
+      allowedIps: normalIps(dto.allowed_ips ?? []),
+      ipPolicy: dto.ip_policy ?? 'enforce',
       expiresAt: futureInstant(dto.expires_at ?? null, 'expires_at', now),
       createdAt: new Date(now),
       updatedAt: new Date(now),
@@ -138,6 +141,10 @@ export class ApiKeysService {
         groups: dto.groups ?? key.groups,
         roles: dto.roles ?? key.roles,
         maxPerSec: dto.max_per_sec ?? key.maxPerSec,
+        allowedIps: dto.allowed_ips
+          ? normalIps(dto.allowed_ips)
+          : key.allowedIps,
+        ipPolicy: dto.ip_policy ?? key.ipPolicy,
         expiresAt: expiresAt === undefined ? key.expiresAt : expiresAt,
         updatedAt: new Date(now),
       });
@@ -250,6 +257,8 @@ export class ApiKeysService {
       groups: key.groups,
       roles: key.roles,
       max_per_sec: key.maxPerSec,
+      allowed_ips: key.allowedIps,
+      ip_policy: key.ipPolicy,
       expires_at: isoOrNull(key.expiresAt),
       created_at: iso(key.createdAt),
       updated_at: iso(key.updatedAt),
@@ -275,6 +284,11 @@ const target = (key: ApiKey) => ({
   targetType: 'api_key' as const,
   targetId: key.id,
 });
+
+/** Each entry in its normal form, once (two spellings of one range are one). */
+const normalIps = (entries: string[]) => [
+  ...new Set(entries.map(normalIpOrCidr)),
+];
 
 function withoutId(key: ApiKey): Omit<ApiKey, 'id'> {
   const { id: _id, ...rest } = key;

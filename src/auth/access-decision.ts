@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CheckList } from './checks/check-list';
+import { IpCheck } from './checks/ip.check';
 import { PrivilegesCheck } from './checks/privileges.check';
 import { RateLimitCheck } from './checks/rate-limit.check';
 import { ScopeCheck } from './checks/scope.check';
@@ -14,12 +15,13 @@ import { StepUpCheck } from './checks/step-up.check';
 @Injectable()
 export class AccessDecision extends CheckList {
   constructor(
+    ip: IpCheck,
     rateLimit: RateLimitCheck,
     privileges: PrivilegesCheck,
     scope: ScopeCheck,
     // Last: it may read the records an act touches, which the checks above spare.
     stepUp: StepUpCheck,
   ) {
-    super([rateLimit, privileges, scope, stepUp]);
+    super([ip, rateLimit, privileges, scope, stepUp]);
   }
 }

@@ -13,6 +13,7 @@ import { MeController } from './me.controller';
 import { RouteMatcher } from './route-matcher';
 import { AccessDecision } from './access-decision';
 import { AccessGuard } from './access.guard';
+import { IpCheck } from './checks/ip.check';
 import { PrivilegesCheck } from './checks/privileges.check';
 import { RateLimitCheck } from './checks/rate-limit.check';
 import { ScopeCheck } from './checks/scope.check';
@@ -20,14 +21,16 @@ import { RouteFactsOf } from './route-facts';
 import { RouteTable } from './route-table';
 import { StepUpCheck } from './checks/step-up.check';
 import { MfaModule } from '../mfa/mfa.module';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [RedisModule, ApiKeysModule, SessionsModule, MfaModule],
+  imports: [RedisModule, AuditModule, ApiKeysModule, SessionsModule, MfaModule],
   controllers: [MeController, ApiDescriptionController, ExplainController],
   providers: [
     AuthFailures,
     AuthService,
     AuthGuard,
+    IpCheck,
     RateLimitCheck,
     PrivilegesCheck,
     ScopeCheck,

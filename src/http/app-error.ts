@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'sso_failed'
   | 'missing_privilege'
   | 'scope_denied'
+  | 'ip_not_allowed'
   | 'escalation_denied'
   | 'csrf_failed'
   | 'not_found'

@@ -95,6 +95,11 @@ export const ERROR_CATALOG = {
     when: "a category or server group is outside the caller's scope (see x-scope)",
     on: (r) => r.scoped || r.declared.includes('scope_denied'),
   },
+  ip_not_allowed: {
+    status: 403,
+    when: 'the API key has allowed_ips and the client IP is outside them; `ip` is that IP',
+    on: guarded,
+  },
   escalation_denied: {
     status: 403,
     when: 'the change would give a holder of the role (listed in holders) a privilege, category or group the caller cannot use itself (SPEC §20)',

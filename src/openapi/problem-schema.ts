@@ -51,6 +51,10 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
       description:
         'escalation_denied: up to 10 users and keys (`key:<id>`) the change would widen',
     },
+    ip: text({
+      description:
+        'ip_not_allowed: the client IP, outside the key’s allowed_ips',
+    }),
     methods: {
       ...listOf(text({ enum: ['totp', 'passkey', 'recovery_code'] })),
       description:
@@ -66,6 +70,7 @@ export const PROBLEM_SCHEMA: SchemaObject = strict(
   },
   [
     'methods',
+    'ip',
     'errors',
     'required_privileges',
     'missing_privileges',

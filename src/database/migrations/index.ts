@@ -7,6 +7,7 @@ import { SessionDetails1796518758159 } from './1796518758159-session-details';
 import { SecondFactors1796519214849 } from './1796519214849-second-factors';
 import { SingleSignOn1796520546370 } from './1796520546370-single-sign-on';
 import { KeyUsage1796524380379 } from './1796524380379-key-usage';
+import { IpAllowlists1796525438379 } from './1796525438379-ip-allowlists';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SecondFactors1796519214849,
   SingleSignOn1796520546370,
   KeyUsage1796524380379,
+  IpAllowlists1796525438379,
 ];

@@ -3,6 +3,7 @@ import { SessionDetails1796518769181 } from './1796518769181-session-details';
 import { SecondFactors1796519267965 } from './1796519267965-second-factors';
 import { SingleSignOn1796520547370 } from './1796520547370-single-sign-on';
 import { KeyUsage1796524442680 } from './1796524442680-key-usage';
+import { IpAllowlists1796525479304 } from './1796525479304-ip-allowlists';
 
 /** Every PostgreSQL migration, oldest first: the schema of ../../migrations in PostgreSQL's types. */
 export const POSTGRES_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS = [
   SecondFactors1796519267965,
   SingleSignOn1796520547370,
   KeyUsage1796524442680,
+  IpAllowlists1796525479304,
 ];
