@@ -24,6 +24,7 @@ import {
 } from './mfa.views';
 import { PasskeysService } from './passkeys.service';
 import { SecondFactors } from './second-factors.service';
+import { TotpFactors } from './totp-factors.service';
 
 /** A user's own second factors (SPEC §18). Enrolment never raises the session's aal by itself. */
 @Controller('me')
@@ -32,6 +33,7 @@ export class MeFactorsController {
   constructor(
     private readonly callers: CallerUser,
     private readonly factors: SecondFactors,
+    private readonly totps: TotpFactors,
     private readonly passkeys: PasskeysService,
   ) {}
 
@@ -40,13 +42,7 @@ export class MeFactorsController {
   @Answers(200, MFA_STATUS_SCHEMA)
   @MayFail('not_found')
   async status(@Caller() caller: Principal) {
-    const user = await this.callers.of(caller);
-    const state = await this.factors.state(user.id);
-    return {
-      totp: state.totp,
-      passkeys: state.passkeys,
-      recovery_codes_left: state.recoveryCodesLeft,
-    };
+    return this.factors.status(await this.callers.of(caller));
   }
 
   @Post('mfa/totp')
@@ -59,7 +55,7 @@ export class MeFactorsController {
   )
   @MayFail('not_found', 'conflict')
   async beginTotp(@Caller() caller: Principal) {
-    return this.factors.beginTotp(await this.callers.of(caller));
+    return this.totps.begin(await this.callers.of(caller));
   }
 
   @Post('mfa/totp/confirm')
@@ -76,8 +72,7 @@ export class MeFactorsController {
     @Body() dto: ConfirmTotpDto,
     @Audit() audit: AuditContext,
   ) {
-    const user = await this.callers.of(caller);
-    return this.factors.confirmTotp(user, dto.code, audit);
+    return this.totps.confirm(await this.callers.of(caller), dto.code, audit);
   }
 
   @Delete('mfa/totp')
@@ -86,7 +81,7 @@ export class MeFactorsController {
   @Answers(204)
   @MayFail('not_found')
   async removeTotp(@Caller() caller: Principal, @Audit() audit: AuditContext) {
-    await this.factors.removeTotp(await this.callers.of(caller), audit);
+    await this.totps.remove(await this.callers.of(caller), audit);
   }
 
   @Post('passkeys/options')
@@ -111,9 +106,12 @@ export class MeFactorsController {
     @Body() dto: RegisterPasskeyDto,
     @Audit() audit: AuditContext,
   ) {
-    const user = await this.callers.of(caller);
-    const response = dto.response as RegistrationResponseJSON;
-    return this.passkeys.register(user, dto.name, response, audit);
+    return this.passkeys.register(
+      await this.callers.of(caller),
+      dto.name,
+      dto.response as RegistrationResponseJSON,
+      audit,
+    );
   }
 
   @Get('passkeys')

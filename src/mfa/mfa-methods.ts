@@ -1,3 +1,4 @@
+import type { ChangeBus } from '../bus/change-bus';
 import { MFA_METHODS, type MfaMethod } from '../sessions/second-step';
 
 export type { MfaMethod };
@@ -17,4 +18,12 @@ export function methodsOf(state: MfaState): MfaMethod[] {
         ? state.passkeys > 0
         : state.recoveryCodesLeft > 0,
   );
+}
+
+/**
+ * What a user may sign in or step up with changed: cached copies (the
+ * factor directory, the user's sessions) go, on every instance.
+ */
+export function factorsChanged(changes: ChangeBus, userId: number): void {
+  changes.publish({ kind: 'user', userId });
 }

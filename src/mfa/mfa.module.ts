@@ -20,7 +20,9 @@ import { Passkey } from './passkey.entity';
 import { PasskeysService } from './passkeys.service';
 import { PasskeyAssertions } from './passkey-assertions';
 import { RecoveryCode } from './recovery-code.entity';
+import { RecoveryCodeStore } from './recovery-code-store';
 import { SecondFactors } from './second-factors.service';
+import { TotpFactors } from './totp-factors.service';
 import { TotpFactor } from './totp-factor.entity';
 
 @Module({
@@ -41,6 +43,8 @@ import { TotpFactor } from './totp-factor.entity';
     MfaKeys,
     Challenges,
     SecondFactors,
+    TotpFactors,
+    RecoveryCodeStore,
     PasskeysService,
     PasskeyAssertions,
     CallerUser,

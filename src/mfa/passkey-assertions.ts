@@ -20,6 +20,12 @@ import { MfaKeys } from './mfa-keys';
 import { Passkey } from './passkey.entity';
 import { isAssertionForm } from './webauthn-forms';
 
+/** How WebAuthn names a stored passkey to the browser and to SimpleWebAuthn. */
+export const credentialOf = (passkey: Passkey) => ({
+  id: passkey.credentialId,
+  transports: passkey.transports as AuthenticatorTransportFuture[],
+});
+
 /** Signing with a passkey: options for navigator.credentials.get(), and checking its answer. */
 @Injectable()
 export class PasskeyAssertions {
@@ -46,10 +52,7 @@ export class PasskeyAssertions {
       challenge: this.challenges.issue(purpose, userId),
       timeout: CHALLENGE_TTL_MS,
       userVerification: 'required',
-      allowCredentials: allowed.map((passkey) => ({
-        id: passkey.credentialId,
-        transports: passkey.transports as AuthenticatorTransportFuture[],
-      })),
+      allowCredentials: allowed.map(credentialOf),
     });
   }
 
@@ -63,6 +66,24 @@ export class PasskeyAssertions {
     userId: number | null,
     response: AuthenticationResponseJSON,
   ): Promise<Passkey | null> {
+    const passkey = await this.named(userId, response);
+    if (!passkey || !(await this.signed(passkey, purpose, userId, response)))
+      return null;
+    passkey.lastUsedAt = new Date(this.clock.now());
+    await this.lock.exclusive(() =>
+      this.passkeys.update(
+        { id: passkey.id },
+        { counter: passkey.counter, lastUsedAt: passkey.lastUsedAt },
+      ),
+    );
+    return passkey;
+  }
+
+  /** The stored passkey the assertion names, when it may sign for `userId` (null: any user). */
+  private async named(
+    userId: number | null,
+    response: AuthenticationResponseJSON,
+  ): Promise<Passkey | null> {
     if (!isAssertionForm(response)) return null;
     const passkey = await this.passkeys.findOneBy({
       credentialId: response.id,
@@ -72,6 +93,16 @@ export class PasskeyAssertions {
     const handle = response.response.userHandle;
     if (handle && handle !== this.keys.userHandleText(passkey.userId))
       return null;
+    return passkey;
+  }
+
+  /** Whether `passkey` signed the challenge, user verified; its counter moves on when it did. */
+  private async signed(
+    passkey: Passkey,
+    purpose: Exclude<ChallengePurpose, 'register'>,
+    userId: number | null,
+    response: AuthenticationResponseJSON,
+  ): Promise<boolean> {
     try {
       const { verified, authenticationInfo } =
         await verifyAuthenticationResponse({
@@ -82,25 +113,17 @@ export class PasskeyAssertions {
           expectedRPID: this.config.webauthnRpId,
           requireUserVerification: true,
           credential: {
-            id: passkey.credentialId,
+            ...credentialOf(passkey),
             publicKey: Buffer.from(passkey.publicKey, 'base64url'),
             counter: passkey.counter,
-            transports: passkey.transports as AuthenticatorTransportFuture[],
           },
         });
-      if (!verified) return null;
+      if (!verified) return false;
       passkey.counter = authenticationInfo.newCounter;
+      return true;
     } catch (error) {
       this.logger.debug(`Passkey assertion refused: ${String(error)}`);
-      return null;
+      return false;
     }
-    passkey.lastUsedAt = new Date(this.clock.now());
-    await this.lock.exclusive(() =>
-      this.passkeys.update(
-        { id: passkey.id },
-        { counter: passkey.counter, lastUsedAt: passkey.lastUsedAt },
-      ),
-    );
-    return passkey;
   }
 }

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
-  type AuthenticatorTransportFuture,
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
@@ -11,6 +10,7 @@ import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditLog } from '../audit/audit-log';
 import { AppError } from '../http/app-error';
+import { ChangeBus } from '../bus/change-bus';
 import { Clock } from '../time/clock';
 import { newId } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -18,9 +18,10 @@ import { WriteLock } from '../database/write-lock';
 import type { User } from '../users/user.entity';
 import { CHALLENGE_TTL_MS, Challenges } from './challenges';
 import { MfaKeys } from './mfa-keys';
+import { factorsChanged } from './mfa-methods';
 import { isRegistrationForm } from './webauthn-forms';
+import { credentialOf } from './passkey-assertions';
 import { Passkey } from './passkey.entity';
-import { SecondFactors } from './second-factors.service';
 
 export interface PasskeyView {
   id: string;
@@ -51,7 +52,7 @@ export class PasskeysService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly challenges: Challenges,
     private readonly keys: MfaKeys,
-    private readonly factors: SecondFactors,
+    private readonly changes: ChangeBus,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
     private readonly audit: AuditLog,
@@ -76,10 +77,7 @@ export class PasskeysService {
       challenge: this.challenges.issue('register', user.id),
       timeout: CHALLENGE_TTL_MS,
       attestationType: 'none',
-      excludeCredentials: existing.map((passkey) => ({
-        id: passkey.credentialId,
-        transports: passkey.transports as AuthenticatorTransportFuture[],
-      })),
+      excludeCredentials: existing.map(credentialOf),
       authenticatorSelection: {
         residentKey: 'required',
         requireResidentKey: true,
@@ -118,7 +116,7 @@ export class PasskeysService {
         details: { method: 'passkey', passkey: passkey.id, name },
       });
     });
-    this.factors.changed(user.id);
+    factorsChanged(this.changes, user.id);
     return view(passkey);
   }
 
@@ -144,7 +142,7 @@ export class PasskeysService {
         details: { method: 'passkey', passkey: id, name: passkey.name },
       });
     });
-    this.factors.changed(user.id);
+    factorsChanged(this.changes, user.id);
   }
 
   private async verifyRegistration(
