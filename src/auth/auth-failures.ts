@@ -7,13 +7,18 @@ import {
   type RateLimitStore,
 } from '../rate-limits/rate-limit.store';
 import type { WindowState } from '../rate-limits/sliding-window';
+import {
+  CLIENT_FAILURE_WINDOW_MS,
+  clientFailureKey,
+} from '../rate-limits/client-failures';
 
-const WINDOW_MS = 60_000;
+const WINDOW_MS = CLIENT_FAILURE_WINDOW_MS;
 /**
  * The client IP (Express's, so TRUST_PROXY applies), read only when needed:
- * a cached credential's request never computes it.
+ * a cached credential's request never computes it. Shared with the
+ * refusals of single sign-on (ClientFailures).
  */
-const bucket = (req: Client) => `auth-ip:${req.ip ?? ''}`;
+const bucket = (req: Client) => clientFailureKey(req.ip);
 
 type Client = { readonly ip?: string };
 

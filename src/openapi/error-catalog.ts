@@ -137,8 +137,8 @@ export const ERROR_CATALOG = {
   },
   too_many_failures: {
     status: 429,
-    when: 'too many refused credentials from this IP within a minute (Retry-After)',
-    on: guarded,
+    when: 'too many refused credentials (or single sign-ons) from this IP within a minute (Retry-After)',
+    on: (r) => !r.public || r.declared.includes('too_many_failures'),
   },
   malformed_request: {
     status: 400,

@@ -82,7 +82,7 @@ export class SsoController {
     'Binds this sign-in (its state, nonce and PKCE verifier) to the browser: HttpOnly, SameSite=Lax, Path=/api/sso, Max-Age=600.',
   )
   @Summary('Start signing in with the OpenID provider')
-  @MayFail('sso_failed')
+  @MayFail('sso_failed', 'too_many_failures')
   async login(
     @Query() query: SsoLoginQuery,
     @Req() req: Request,
@@ -105,7 +105,7 @@ export class SsoController {
     'Sets the session_id cookie, as a password login does, and clears the spent opsgate_sso cookie.',
   )
   @Summary('Finish signing in with the OpenID provider')
-  @MayFail('sso_failed', 'account_disabled')
+  @MayFail('sso_failed', 'account_disabled', 'too_many_failures')
   async callback(
     @Req() req: Request,
     @Res() res: Response,
@@ -130,7 +130,7 @@ export class SsoController {
     'Sets the session_id cookie, as a password login does.',
   )
   @Summary('Sign in with the headers of a trusted authenticating proxy')
-  @MayFail('sso_failed', 'account_disabled')
+  @MayFail('sso_failed', 'account_disabled', 'too_many_failures')
   async header(
     @Req() req: Request,
     @Res() res: Response,

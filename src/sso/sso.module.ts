@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { ClientFailures } from '../rate-limits/client-failures';
+import { RedisModule } from '../redis/redis.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { OidcClient } from './oidc-client';
 import { SsoAccounts } from './sso-accounts';
@@ -10,8 +12,13 @@ import { SsoController } from './sso.controller';
 import { SsoService } from './sso.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SsoLogin]), AuditModule, SessionsModule],
+  imports: [
+    TypeOrmModule.forFeature([SsoLogin]),
+    AuditModule,
+    RedisModule,
+    SessionsModule,
+  ],
   controllers: [SsoController],
-  providers: [SsoService, OidcClient, SsoLogins, SsoAccounts],
+  providers: [SsoService, OidcClient, SsoLogins, SsoAccounts, ClientFailures],
 })
 export class SsoModule {}

@@ -4,6 +4,7 @@ import { BaseClient, CallbackParamsType, generators } from 'openid-client';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditLog } from '../audit/audit-log';
 import { AppError, type SsoFailureReason } from '../http/app-error';
+import { ClientFailures } from '../rate-limits/client-failures';
 import { safeEqual } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
 import type { SignInMethod } from '../sessions/session.entity';
@@ -55,6 +56,7 @@ export class SsoService implements OnApplicationBootstrap {
     private readonly accounts: SsoAccounts,
     private readonly sessions: SessionLifecycle,
     private readonly audit: AuditLog,
+    private readonly clientFailures: ClientFailures,
   ) {
     this.sso = config.sso;
     this.localLogin = config.localLogin;
@@ -79,6 +81,7 @@ export class SsoService implements OnApplicationBootstrap {
     returnTo: unknown,
     context: AuditContext,
   ): Promise<{ url: string; cookie: string }> {
+    await this.clientFailures.gate(context.ip);
     const client = await this.oidc.ready();
     if (!client) throw await this.failed('oidc', 'unavailable', context);
     const { cookie, login } = await this.logins.begin(sameSitePath(returnTo));
@@ -100,6 +103,7 @@ export class SsoService implements OnApplicationBootstrap {
     request: SsoRequest,
   ): Promise<{ session: LoginResult; returnTo: string }> {
     const { context } = request;
+    await this.clientFailures.gate(context.ip);
     const client = await this.oidc.ready();
     if (!client) throw await this.failed('oidc', 'unavailable', context);
     const login = await this.logins.consume(cookie);
@@ -125,6 +129,7 @@ export class SsoService implements OnApplicationBootstrap {
     headers: IncomingHttpHeaders,
     request: SsoRequest,
   ): Promise<LoginResult> {
+    await this.clientFailures.gate(request.context.ip);
     const header = this.sso.header;
     if (!header || !this.trusted(peer)) {
       throw await this.failed('header', 'untrusted_proxy', request.context);
@@ -220,14 +225,20 @@ export class SsoService implements OnApplicationBootstrap {
     return refusal;
   }
 
-  private record(
+  /**
+   * A refusal, audited, and counted against the client IP (SPEC §7's
+   * AUTH_FAILURE_LIMIT), so a flood from one address stops at 429 before
+   * it fills the audit log (the routes' gates).
+   */
+  private async record(
     context: AuditContext,
     method: SsoMethod,
     refusal: AppError,
     username: string | null,
   ): Promise<void> {
+    await this.clientFailures.count(context.ip);
     const reason = refusal.extras.reason as string | undefined;
-    return this.audit.recordAlone(context, {
+    await this.audit.recordAlone(context, {
       action: 'session.login',
       actor: null,
       targetType: username === null ? null : 'user',
