@@ -24,8 +24,21 @@ export type ActReader = (
 interface Grants {
   privileges: readonly string[];
   roles: readonly string[];
+  /** In force: a role's `enabled`, a key's or user's `active`. */
   enabled?: boolean;
 }
+
+/**
+ * The body field that puts a stored record's grants in force or out of it.
+ * A key or user switched back on is granted admin again: a disabled admin
+ * key (a leaked one, revoked) or a former admin's account is as good as a
+ * new one to whoever holds its secret.
+ */
+type Switch = 'enabled' | 'active';
+const inForce = <T extends { active: boolean }>(record: T) => ({
+  ...record,
+  enabled: record.active,
+});
 
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -51,11 +64,16 @@ async function holdsAdmin(db: EntityManager, grants: Grants): Promise<boolean> {
 }
 
 /** The grants after a body is applied to what is stored (or to nothing, for a create). */
-function merged(stored: Grants | null, body: Record<string, unknown>): Grants {
+function merged(
+  stored: Grants | null,
+  body: Record<string, unknown>,
+  flag: Switch,
+): Grants {
+  const on = body[flag];
   return {
     privileges: strings(body.privileges) ?? stored?.privileges ?? [],
     roles: strings(body.roles) ?? stored?.roles ?? [],
-    enabled: typeof body.enabled === 'boolean' ? body.enabled : stored?.enabled,
+    enabled: typeof on === 'boolean' ? on : stored?.enabled,
   };
 }
 
@@ -64,9 +82,10 @@ async function grantsAdmin(
   db: EntityManager,
   stored: Grants | null,
   body: Record<string, unknown>,
+  flag: Switch = 'enabled',
 ): Promise<boolean> {
   const before = stored !== null && (await holdsAdmin(db, stored));
-  return !before && (await holdsAdmin(db, merged(stored, body)));
+  return !before && (await holdsAdmin(db, merged(stored, body, flag)));
 }
 
 const storedKey = (target: AccessTarget, db: EntityManager) => {
@@ -81,7 +100,8 @@ export const STEP_UP_ACTS: Record<string, ActReader> = {
       : null,
   'PATCH /api/keys/:id': async (target, db) => {
     const key = await storedKey(target, db);
-    return key && (await grantsAdmin(db, key, bodyOf(target)))
+    return key &&
+      (await grantsAdmin(db, inForce(key), bodyOf(target), 'active'))
       ? 'Granting admin to a key'
       : null;
   },
@@ -102,7 +122,9 @@ export const STEP_UP_ACTS: Record<string, ActReader> = {
       : null;
     if (!user) return null;
     const body = bodyOf(target);
-    if (await grantsAdmin(db, user, body)) return 'Granting admin to a user';
+    if (await grantsAdmin(db, inForce(user), body, 'active')) {
+      return 'Granting admin to a user';
+    }
     const another = user.usernameKey !== caller.id.toLowerCase();
     return another && body.password !== undefined
       ? "Changing another user's password"
