@@ -85,3 +85,22 @@ describe('step-up: making admin usable again is granting it', () => {
     await weak.patch('/api/users/leaving').send({ active: false }).expect(200);
   });
 });
+
+describe('MFA_REQUIRED: which routes an unenrolled user may use', () => {
+  it('does not depend on whether a HEAD request reached a route first', async () => {
+    const t = await createTestApp({ MFA_REQUIRED: 'all' });
+    try {
+      const admin = await login(t.server);
+      const head = () =>
+        request(t.server).head('/api/me').set('X-Session-ID', admin.sessionId);
+      // Before anyone's GET: the route's facts are met first by a HEAD.
+      expect((await head()).status).toBe(200);
+      await request(t.server)
+        .get('/api/me')
+        .set('X-Session-ID', admin.sessionId)
+        .expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -112,7 +112,9 @@ export class StepUpCheck implements Check {
     let known = this.routes.get(route);
     if (!known) {
       const template = templateOf(target);
-      const key = `${target.method} ${template}`;
+      // A GET route answers HEAD too; whichever comes first, the route is GET's.
+      const method = target.method === 'HEAD' ? 'GET' : target.method;
+      const key = `${method} ${template}`;
       known = {
         key,
         act: STEP_UP_ACTS[key],
