@@ -14,18 +14,19 @@ import {
   strict,
   text,
 } from '../validation/schema';
+import { SESSION_COOKIE } from '../sessions/session-cookie';
+import { HeaderSignIn } from './header-sign-in';
+import { OidcSignIn } from './oidc-sign-in';
 import {
-  SESSION_COOKIE,
-  setSessionCookie,
-  signInClientOf,
-} from '../sessions/session-cookie';
+  SSO_COOKIE,
+  backFromProvider,
+  cookieValue,
+  signedInTo,
+  ssoRequestOf,
+  toProvider,
+} from './sso-answers';
 import { SsoLoginQuery } from './sso-login.dto';
-import { SSO_LOGIN_TTL_SECONDS } from './sso-logins';
 import { SsoService } from './sso.service';
-
-/** Binds a sign-in under way to this browser; sent back only to /api/sso. */
-export const SSO_COOKIE = 'opsgate_sso';
-const SSO_COOKIE_PATH = '/api/sso';
 
 const SSO_STATUS_SCHEMA = named('SsoStatus', () =>
   strict({
@@ -39,7 +40,7 @@ const SSO_STATUS_SCHEMA = named('SsoStatus', () =>
   }),
 );
 
-/** A 302 without a body (an HTML "Found" page would be one more thing to document and to escape). */
+/** Documents the 302 of redirect() (sso-answers.ts): a Location, no body. */
 const Redirects = (description: string) =>
   ApiResponse({
     status: 302,
@@ -47,24 +48,13 @@ const Redirects = (description: string) =>
     headers: { Location: { schema: text(), description: 'Where to go next' } },
   });
 
-function redirect(res: Response, location: string): void {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Location', location);
-  res.status(302).end();
-}
-
-const stateCookie = (req: Request) => ({
-  path: SSO_COOKIE_PATH,
-  httpOnly: true,
-  // Lax: the provider sends the browser back with a top-level GET, which
-  // carries Lax cookies; a cross-site subrequest does not.
-  sameSite: 'lax' as const,
-  secure: req.secure,
-});
-
 @Controller('sso')
 export class SsoController {
-  constructor(private readonly sso: SsoService) {}
+  constructor(
+    private readonly sso: SsoService,
+    private readonly oidc: OidcSignIn,
+    private readonly headers: HeaderSignIn,
+  ) {}
 
   @Get()
   @Public()
@@ -89,12 +79,7 @@ export class SsoController {
     @Res() res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const { url, cookie } = await this.sso.begin(query.return_to, audit);
-    res.cookie(SSO_COOKIE, cookie, {
-      ...stateCookie(req),
-      maxAge: SSO_LOGIN_TTL_SECONDS * 1000,
-    });
-    redirect(res, url);
+    toProvider(req, res, await this.oidc.begin(query.return_to, audit));
   }
 
   @Get('callback')
@@ -111,15 +96,15 @@ export class SsoController {
     @Res() res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const { session, returnTo } = await this.sso.callback(
-      req.originalUrl,
-      cookieValue(req.headers.cookie, SSO_COOKIE),
-      { context: audit, client: signInClientOf(req) },
+    backFromProvider(
+      req,
+      res,
+      await this.oidc.callback(
+        req.originalUrl,
+        cookieValue(req.headers.cookie, SSO_COOKIE),
+        ssoRequestOf(req, audit),
+      ),
     );
-    // Spent (the server forgot its state as it read it): the browser may forget it too.
-    res.clearCookie(SSO_COOKIE, stateCookie(req));
-    setSessionCookie(req, res, session.session_id);
-    redirect(res, returnTo);
   }
 
   @Get('header')
@@ -136,26 +121,15 @@ export class SsoController {
     @Res() res: Response,
     @Audit() audit: AuditContext,
   ) {
-    const session = await this.sso.fromHeaders(
-      req.socket.remoteAddress,
-      req.headers,
-      { context: audit, client: signInClientOf(req) },
+    signedInTo(
+      req,
+      res,
+      await this.headers.fromHeaders(
+        req.socket.remoteAddress,
+        req.headers,
+        ssoRequestOf(req, audit),
+      ),
+      '/',
     );
-    setSessionCookie(req, res, session.session_id);
-    redirect(res, '/');
   }
-}
-
-/**
- * One cookie's value; undefined when absent or sent more than once (then
- * which is the browser's own is unknown). Hand-written: Express parses no
- * cookies without cookie-parser, and this is all that is needed of one.
- */
-function cookieValue(header: string | undefined, name: string) {
-  const values = (header ?? '')
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith(`${name}=`))
-    .map((part) => part.slice(name.length + 1));
-  return values.length === 1 ? values[0] : undefined;
 }

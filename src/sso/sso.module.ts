@@ -4,10 +4,13 @@ import { AuditModule } from '../audit/audit.module';
 import { ClientFailures } from '../rate-limits/client-failures';
 import { RedisModule } from '../redis/redis.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { HeaderSignIn } from './header-sign-in';
 import { OidcClient } from './oidc-client';
+import { OidcSignIn } from './oidc-sign-in';
 import { SsoAccounts } from './sso-accounts';
 import { SsoLogin } from './sso-login.entity';
 import { SsoLogins } from './sso-logins';
+import { SsoSignIn } from './sso-sign-in';
 import { SsoController } from './sso.controller';
 import { SsoService } from './sso.service';
 
@@ -19,6 +22,15 @@ import { SsoService } from './sso.service';
     SessionsModule,
   ],
   controllers: [SsoController],
-  providers: [SsoService, OidcClient, SsoLogins, SsoAccounts, ClientFailures],
+  providers: [
+    SsoService,
+    SsoSignIn,
+    OidcSignIn,
+    HeaderSignIn,
+    OidcClient,
+    SsoLogins,
+    SsoAccounts,
+    ClientFailures,
+  ],
 })
 export class SsoModule {}
