@@ -13,6 +13,8 @@ export interface RequestAuth {
   readonly csrfToken?: string;
   /** Sessions only: the signed-in user's record id. */
   readonly userId?: number;
+  /** Keys with an `expires_at` only: it, ISO 8601, for X-API-Key-Expires (SPEC §19). */
+  readonly keyExpires?: string;
   /** Keys with `allowed_ips` only: where the key may be used from (SPEC §19). */
   readonly ipAllowlist?: IpAllowlist;
   /** With `ipAllowlist`: `ip_policy` is `report`, so a request from outside passes, audited. */

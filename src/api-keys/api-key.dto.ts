@@ -23,7 +23,7 @@ import {
   strict,
   text,
 } from '../validation/schema';
-import { NoAngleBrackets, Optional } from '../validation/validation';
+import { NoAngleBrackets, Optional, PageQuery } from '../validation/validation';
 import { BoundedList, type ListRule, quoted } from '../validation/bounded-list';
 import { isIpOrCidr } from '../http/client-ip';
 import { IP_POLICIES, type IpPolicy } from './api-key.entity';
@@ -79,6 +79,28 @@ export class CreateApiKeyDto extends GrantsDto {
 export class UpdateApiKeyDto extends PartialType(CreateApiKeyDto, {
   skipNullProperties: false,
 }) {}
+
+export const KEY_STATUSES = ['active', 'disabled', 'expired'] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
+
+/** GET /api/keys: a page, and the filters of SPEC §19 (all given must match). */
+export class KeyListQuery extends PageQuery {
+  /** `disabled` wins over `expired`: a key both is `disabled`. */
+  @Optional()
+  @IsIn(KEY_STATUSES)
+  status?: KeyStatus;
+
+  /** Keys with an expires_at before this instant (keys that never expire are left out). */
+  @Optional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  expires_before?: string;
+
+  /** A case-insensitive substring of the title, the description or the id; empty: any. */
+  @Optional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
 
 /** GET /api/keys/:id/usage: the last `days` UTC days, today included. */
 export class KeyUsageQuery {

@@ -163,14 +163,14 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
       key,
       roles,
     );
-    const auth: RequestAuth =
-      key.allowedIps.length === 0
-        ? { principal }
-        : {
-            principal,
-            ipAllowlist: new IpAllowlist(key.allowedIps),
-            ipReportOnly: key.ipPolicy === 'report',
-          };
+    // One shape for every key, so the checks' property reads stay monomorphic.
+    const limited = key.allowedIps.length > 0;
+    const auth: RequestAuth = {
+      principal,
+      keyExpires: key.expiresAt?.toISOString(),
+      ipAllowlist: limited ? new IpAllowlist(key.allowedIps) : undefined,
+      ipReportOnly: limited && key.ipPolicy === 'report',
+    };
     return { key, auth: Object.freeze(auth) };
   }
 }

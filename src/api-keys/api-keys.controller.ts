@@ -12,12 +12,12 @@ import {
 import { Audit, type AuditContext } from '../audit/audit-context';
 import { RequirePrivileges } from '../access/policy.decorator';
 import { Answers, page } from '../validation/schema';
-import { PageQuery } from '../validation/validation';
 import {
   API_KEY_SCHEMA,
   API_KEY_WITH_SECRET_SCHEMA,
   CreateApiKeyDto,
   KEY_USAGE_SCHEMA,
+  KeyListQuery,
   KeyUsageQuery,
   RotateApiKeyDto,
   UpdateApiKeyDto,
@@ -37,8 +37,8 @@ export class ApiKeysController {
 
   @Get()
   @Answers(200, page(API_KEY_SCHEMA))
-  list(@Query() page: PageQuery) {
-    return this.keys.list(page);
+  list(@Query() query: KeyListQuery) {
+    return this.keys.list(query);
   }
 
   @Get(':id')

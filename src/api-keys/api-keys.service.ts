@@ -9,7 +9,9 @@ import { Clock } from '../time/clock';
 import { ChangeBus } from '../bus/change-bus';
 import { newId, randomString, sha256Hex } from '../secrets/secrets';
 import { futureInstant, iso, isoOrNull } from '../time/instants';
-import { Page, PageQuery } from '../validation/validation';
+import { withinLifetime } from './key-lifetime';
+import { Page } from '../validation/validation';
+import { keyListQuery } from './key-list';
 import { normalIpOrCidr } from '../http/client-ip';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
@@ -22,6 +24,7 @@ import {
 import {
   ApiKeyView,
   CreateApiKeyDto,
+  KeyListQuery,
   RotateApiKeyDto,
   UpdateApiKeyDto,
 } from './api-key.dto';
@@ -73,7 +76,10 @@ export class ApiKeysService {
       maxPerSec: dto.max_per_sec ?? 0,
       allowedIps: normalIps(dto.allowed_ips ?? []),
       ipPolicy: dto.ip_policy ?? 'enforce',
-      expiresAt: futureInstant(dto.expires_at ?? null, 'expires_at', now),
+      expiresAt: this.withinLifetime(
+        futureInstant(dto.expires_at ?? null, 'expires_at', now),
+        now,
+      ),
       createdAt: new Date(now),
       updatedAt: new Date(now),
       lastUsedAt: null,
@@ -93,12 +99,12 @@ export class ApiKeysService {
     return { ...this.view(key), key: secret };
   }
 
-  async list(page: PageQuery): Promise<Page<ApiKeyView>> {
-    const [rows, total] = await this.keys.findAndCount({
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: page.offset,
-      take: page.limit,
-    });
+  async list(query: KeyListQuery): Promise<Page<ApiKeyView>> {
+    const [rows, total] = await keyListQuery(
+      this.keys,
+      query,
+      this.clock.now(),
+    ).getManyAndCount();
     return { items: rows.map((key) => this.view(key)), total };
   }
 
@@ -127,7 +133,10 @@ export class ApiKeysService {
     const expiresAt =
       dto.expires_at === undefined
         ? undefined
-        : futureInstant(dto.expires_at, 'expires_at', now);
+        : this.withinLifetime(
+            futureInstant(dto.expires_at, 'expires_at', now),
+            now,
+          );
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
       await this.assertNamesExist(manager, dto);
@@ -170,6 +179,8 @@ export class ApiKeysService {
     const secret = this.newSecret();
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
+      // A key that outlives MAX_KEY_LIFETIME_DAYS gets no new secret: shorten its expiry first.
+      this.withinLifetime(key.expiresAt, now);
       const graceEnd = now + (dto.grace_seconds ?? 0) * 1000;
       const end = Math.min(graceEnd, key.expiresAt?.getTime() ?? Infinity);
       const previous = end > now ? key.keyHash : null;
@@ -238,6 +249,10 @@ export class ApiKeysService {
       id: key.id,
       digests: [key.keyHash],
     });
+  }
+
+  private withinLifetime(expiresAt: Date | null, now: number): Date | null {
+    return withinLifetime(expiresAt, now, this.config.maxKeyLifetimeDays);
   }
 
   private newSecret(): string {

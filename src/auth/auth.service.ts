@@ -58,9 +58,13 @@ export class AuthService {
   private verify(req: Request, credential: Credential): MaybePromise<void> {
     const gate = () => this.failures.gate(req);
     if (credential.kind === 'api_key') {
-      return andThen(this.apiKeys.verify(credential.secret, gate), (auth) =>
-        setAuth(req, auth),
-      );
+      return andThen(this.apiKeys.verify(credential.secret, gate), (auth) => {
+        setAuth(req, auth);
+        // SPEC §19: every answer to a key that expires says when.
+        if (auth.keyExpires !== undefined) {
+          req.res?.setHeader('X-API-Key-Expires', auth.keyExpires);
+        }
+      });
     }
     return andThen(this.sessions.verify(credential.secret, gate), (found) => {
       // Set before the CSRF check, so a refusal names who was refused (audit log).

@@ -54,6 +54,8 @@ export interface AppConfig {
   loginIpMaxFailures: number;
   /** Refused credentials allowed per IP per 60 s; 0 = no limit. */
   authFailureLimit: number;
+  /** Most days a new key may live (SPEC §19); undefined: no limit. */
+  maxKeyLifetimeDays: number | undefined;
   /** Days an audit entry is kept (SPEC §13). */
   auditRetentionDays: number;
   /** Seconds an mfa_token of a sign-in's second step lives (SPEC §18). */
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginIpMaxFailures: read.int('LOGIN_IP_MAX_FAILURES', 20, 0, 1_000_000),
     authFailureLimit: read.int('AUTH_FAILURE_LIMIT', 50, 0, 1_000_000),
     auditRetentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 36_500),
+    maxKeyLifetimeDays: read.optionalInt('MAX_KEY_LIFETIME_DAYS', 1, 36_500),
     mfaTokenTtl: read.int('MFA_TOKEN_TTL', 300, 10, 3600),
     stepUpWindow: read.int('STEP_UP_WINDOW', 600, 10, 86_400),
     mfaRequired: read.oneOf<MfaRequired>('MFA_REQUIRED', 'off', [

@@ -25,6 +25,27 @@ export function jsonArrayElements(
     : `json_each(${column}) AS ${alias}`;
 }
 
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * `expr` with A–Z folded to a–z and nothing else: SQLite's lower() folds
+ * ASCII only (without ICU), PostgreSQL's every script, so a
+ * case-insensitive search folds ASCII on both and answers alike.
+ */
+export function asciiLower(dialect: Dialect, expr: string): string {
+  return dialect === 'postgres'
+    ? `translate(${expr}, '${UPPER}', '${UPPER.toLowerCase()}')`
+    : `lower(${expr})`;
+}
+
+/** `value` folded as asciiLower folds a column. */
+export const foldAscii = (value: string): string =>
+  value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** A LIKE pattern matching `value` anywhere, its own % _ and \ taken literally (ESCAPE '\'). */
+export const containsPattern = (value: string): string =>
+  `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** COUNT(*) and bigint come back from `pg` as strings: numbers on the wire on both. */
 export function toNumber(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
