@@ -22,7 +22,9 @@ const RETURN_TO_MAX = 2048;
  * SPEC §17: a path that starts with `/` and whose second character is
  * neither `/` nor `\` (either would make it another host's URL). No control
  * character or space anywhere either: browsers drop tabs and newlines from a
- * URL, so `/<tab>/evil.example` would become `//evil.example`.
+ * URL, so `/<tab>/evil.example` would become `//evil.example`. Characters
+ * beyond ASCII are percent-encoded (UTF-8): the Location header carries
+ * bytes, and Node refuses to send most of them (a 500 after the sign-in).
  */
 export function sameSitePath(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > RETURN_TO_MAX) return null;
@@ -30,7 +32,9 @@ export function sameSitePath(value: unknown): string | null {
   const unsafe = [...value].some(
     (c) => c.charCodeAt(0) <= 0x20 || c === '\x7f',
   );
-  return unsafe ? null : value;
+  if (unsafe) return null;
+  // The query parser never yields a lone surrogate, on which this would throw.
+  return value.replace(/[\u0080-\uffff]+/g, (run) => encodeURIComponent(run));
 }
 
 export interface PendingLogin {
