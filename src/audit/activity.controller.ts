@@ -38,6 +38,12 @@ export class ActivityController {
       .where(
         "(e.actor = :me OR (e.target_type = 'user' AND LOWER(e.target_id) = :key))",
         { me, key: me.toLowerCase() },
+      )
+      // From the creation of this user on: entries name users by username,
+      // which a deleted user's successor may be given (no entry, as for the
+      // first admin: from the start).
+      .andWhere(
+        `e.id >= COALESCE((SELECT MAX(c.id) FROM audit_log c WHERE c.action = 'user.create' AND c.target_type = 'user' AND LOWER(c.target_id) = :key), 0)`,
       );
     // Plain numbers: the column holds epoch milliseconds.
     if (query.since !== undefined) {
