@@ -142,7 +142,11 @@ describe('two instances on one PostgreSQL', () => {
             privileges: ['admin'],
           })
           .expect(201);
-        const second = await login(b.server, 'second', 'other-admin-passphrase');
+        const second = await login(
+          b.server,
+          'second',
+          'other-admin-passphrase',
+        );
         const [one, two] = await Promise.all([
           request(a.server)
             .patch('/api/users/second')
