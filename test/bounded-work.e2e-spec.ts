@@ -59,8 +59,13 @@ describe('bounded work per request (SPEC §8)', () => {
     });
 
     const huge = Array.from({ length: 100_000 }, (_, i) => `x${i}`);
+    /** SPEC §8: id lists 1,000, privilege lists the catalog's size; §19: allowed_ips 100. */
+    const SPEC_MAX: Record<string, number> = {
+      privileges: PRIVILEGE_IDS.length,
+      allowed_ips: 100,
+    };
     const maxOf = (rule: ValidationMetadata) =>
-      rule.propertyName === 'privileges' ? PRIVILEGE_IDS.length : 1000;
+      SPEC_MAX[rule.propertyName] ?? 1000;
     let isId: jest.SpyInstance;
     let isPrivilege: jest.SpyInstance;
     beforeEach(() => {
