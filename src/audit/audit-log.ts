@@ -10,6 +10,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { redactObject } from '../http/secret-params';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
+import { repeat } from '../time/repeat';
 import type { DenialRecorder } from '../http/denial-recorder';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
@@ -46,7 +47,7 @@ export class AuditLog
   implements DenialRecorder, OnApplicationBootstrap, OnModuleDestroy
 {
   private readonly logger = new Logger('Audit');
-  private sweeper?: NodeJS.Timeout;
+  private stopSweeping?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -142,15 +143,15 @@ export class AuditLog
   }
 
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.sweep().catch((error: unknown) =>
-        this.logger.warn(`Audit sweep failed: ${String(error)}`),
-      );
-    sweep();
-    this.sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
+    this.stopSweeping = repeat(
+      SWEEP_EVERY_MS,
+      () => this.sweep(),
+      (error) => this.logger.warn(`Audit sweep failed: ${String(error)}`),
+      { atOnce: true },
+    );
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.stopSweeping?.();
   }
 }

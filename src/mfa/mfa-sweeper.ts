@@ -4,6 +4,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
+import { repeat } from '../time/repeat';
 import { Challenges } from './challenges';
 import { MfaTokens } from './mfa-tokens';
 
@@ -13,26 +14,22 @@ const SWEEP_MS = 60 * 60 * 1000;
 @Injectable()
 export class MfaSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MFA');
-  private timer?: NodeJS.Timeout;
+  private stopSweeping?: () => void;
 
   constructor(
     private readonly challenges: Challenges,
     private readonly tokens: MfaTokens,
   ) {}
 
-  sweep(): Promise<void> {
-    return Promise.all([this.challenges.sweep(), this.tokens.sweep()]).then(
-      () => undefined,
-      (error: unknown) =>
-        this.logger.warn(`MFA sweep failed: ${String(error)}`),
+  onApplicationBootstrap(): void {
+    this.stopSweeping = repeat(
+      SWEEP_MS,
+      () => Promise.all([this.challenges.sweep(), this.tokens.sweep()]),
+      (error) => this.logger.warn(`MFA sweep failed: ${String(error)}`),
     );
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_MS).unref();
-  }
-
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopSweeping?.();
   }
 }

@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { Clock } from '../time/clock';
+import { repeat } from '../time/repeat';
 import { Session } from './session.entity';
 import { SessionVerifier } from './session.verifier';
 
@@ -19,7 +21,8 @@ const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 /** Hourly: sessions that ended more than a day ago are deleted. */
 @Injectable()
 export class SessionSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private sweeper?: NodeJS.Timeout;
+  private readonly logger = new Logger('Sessions');
+  private stopSweeping?: () => void;
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
@@ -48,10 +51,14 @@ export class SessionSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS).unref();
+    this.stopSweeping = repeat(
+      SWEEP_MS,
+      () => this.sweep(),
+      (error) => this.logger.warn(`Session sweep failed: ${String(error)}`),
+    );
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.stopSweeping?.();
   }
 }

@@ -8,6 +8,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { generators } from 'openid-client';
 import { Repository } from 'typeorm';
 import { Clock } from '../time/clock';
+import { repeat } from '../time/repeat';
 import { newToken, sha256Hex, TOKEN_PATTERN } from '../secrets/secrets';
 import { WriteLock } from '../database/write-lock';
 import { SsoLogin } from './sso-login.entity';
@@ -48,7 +49,7 @@ export interface PendingLogin {
 @Injectable()
 export class SsoLogins implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SSO');
-  private sweeper?: NodeJS.Timeout;
+  private stopSweeping?: () => void;
 
   constructor(
     @InjectRepository(SsoLogin) private readonly logins: Repository<SsoLogin>,
@@ -111,14 +112,15 @@ export class SsoLogins implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    const sweep = () =>
-      void this.sweep().catch((error: unknown) =>
+    this.stopSweeping = repeat(
+      SWEEP_MS,
+      () => this.sweep(),
+      (error) =>
         this.logger.warn(`Sweeping SSO sign-ins failed: ${String(error)}`),
-      );
-    this.sweeper = setInterval(sweep, SWEEP_MS).unref();
+    );
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.stopSweeping?.();
   }
 }
