@@ -29,6 +29,9 @@ describe('single sign-on opens only accounts of its own source', () => {
         // Chose the name of opsgate's first administrator, in another case.
         mallory: { preferred_username: 'Admin', groups: [] },
         olga: { preferred_username: 'olga', groups: [] },
+        zoe: { preferred_username: 'zoe', groups: [] },
+        // Another person at the provider, given (or choosing) zoe's username.
+        impostor: { preferred_username: 'Zoe', groups: [] },
       },
     });
     t = await createTestApp({
@@ -99,6 +102,23 @@ describe('single sign-on opens only accounts of its own source', () => {
   it('still signs in again the users it created', async () => {
     expect((await ssoLogin(t.server, provider, 'olga')).status).toBe(302);
     expect((await viaProxy('hal')).status).toBe(302);
+  });
+
+  it("refuses another provider account with an OpenID user's username: the user is its subject (sub)", async () => {
+    expect((await ssoLogin(t.server, provider, 'zoe')).status).toBe(302);
+    await expectRefused(await ssoLogin(t.server, provider, 'impostor'), 'oidc');
+    expect((await ssoLogin(t.server, provider, 'zoe')).status).toBe(302);
+  });
+
+  it('binds a user created before subjects were kept to the first account that signs in', async () => {
+    await provider.setAccount('old-timer', { preferred_username: 'otto' });
+    await provider.setAccount('newcomer', { preferred_username: 'otto' });
+    expect((await ssoLogin(t.server, provider, 'old-timer')).status).toBe(302);
+    await t.dataSource.query(
+      `UPDATE users SET sso_subject = NULL WHERE username_key = 'otto'`,
+    );
+    expect((await ssoLogin(t.server, provider, 'old-timer')).status).toBe(302);
+    await expectRefused(await ssoLogin(t.server, provider, 'newcomer'), 'oidc');
   });
 
   it('still answers a disabled local user 401 account_disabled', async () => {

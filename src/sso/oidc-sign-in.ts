@@ -117,6 +117,8 @@ export class OidcSignIn {
       username,
       fullName: fullNameFrom(claims.name),
       groups: groupsFrom(claims[oidc.groupsClaim]),
+      // The ID token's own (checked by openid-client; they win over UserInfo's).
+      subject: `${String(claims.iss)} ${String(claims.sub)}`,
     };
   }
 }

@@ -16,6 +16,7 @@ import { userView } from '../users/user.view';
 import {
   grantsAfterLogin,
   mappedRights,
+  sameSubject,
   type Grants,
   type SsoProfile,
 } from './sso-profile';
@@ -64,7 +65,8 @@ export class SsoAccounts {
    * is a claim (or a header) that the provider's users may be able to
    * choose (self-service sign-up, an editable preferred_username; OpenID
    * Connect says it is not unique): it must never open a local account, the
-   * first administrator above all, nor one of the other single sign-on.
+   * first administrator above all, nor one of the other single sign-on,
+   * nor one of another account at the same provider (sameSubject).
    */
   async signIn(
     profile: SsoProfile,
@@ -75,9 +77,10 @@ export class SsoAccounts {
         usernameKey: profile.username.toLowerCase(),
       });
       if (user && !user.active) return { user, refused: 'disabled' as const };
-      if (user && user.source !== profile.source) {
-        return { user, refused: 'conflict' as const };
-      }
+      const theirs =
+        user?.source === profile.source &&
+        sameSubject(user.ssoSubject, profile);
+      if (user && !theirs) return { user, refused: 'conflict' as const };
       const grants = await this.grants(manager, profile, user);
       const after = user
         ? await this.update(manager, user, profile, grants, context)
@@ -138,6 +141,7 @@ export class SsoAccounts {
       fullName: profile.fullName ?? '',
       passwordHash: NO_PASSWORD,
       source: profile.source,
+      ssoSubject: profile.subject ?? null,
       active: true,
       privileges: grants.privileges,
       categories: [],
@@ -169,21 +173,26 @@ export class SsoAccounts {
       fullName: profile.fullName ?? user.fullName,
       roles: grants.roles,
       privileges: grants.privileges,
+      ssoSubject: profile.subject ?? user.ssoSubject,
     };
     if (isActiveAdmin(user) && !isActiveAdmin(after)) {
       await this.keepLastAdmin(manager, after);
     }
     const details = changedFields(userView(user), userView(after));
-    if (Object.keys(details).length === 0) return user;
+    const bound = after.ssoSubject !== user.ssoSubject;
+    if (Object.keys(details).length === 0 && !bound) return user;
     after.updatedAt = new Date(this.clock.now());
     const { id, ...changes } = after;
     await manager.update(User, { id }, changes);
-    await this.audit.record(manager, context, {
-      action: 'user.update',
-      targetType: 'user',
-      targetId: user.username,
-      details,
-    });
+    // Binding to a subject changes no right: no entry of its own.
+    if (Object.keys(details).length > 0) {
+      await this.audit.record(manager, context, {
+        action: 'user.update',
+        targetType: 'user',
+        targetId: user.username,
+        details,
+      });
+    }
     return after;
   }
 

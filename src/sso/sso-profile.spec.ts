@@ -4,6 +4,7 @@ import {
   groupsFrom,
   groupsFromHeader,
   mappedRights,
+  sameSubject,
   usernameFrom,
 } from './sso-profile';
 
@@ -117,5 +118,34 @@ describe('grantsAfterLogin', () => {
         grantsAfterLogin(plain, { roles: [], admin: true }, replace).privileges,
       ).toEqual(['admin']);
     }
+  });
+});
+
+describe('sameSubject', () => {
+  const at = (issuer: string, sub: string) => ({ subject: `${issuer} ${sub}` });
+  it.each([
+    ['the same account', 'https://a u1', at('https://a', 'u1'), true],
+    [
+      'another account of the provider',
+      'https://a u1',
+      at('https://a', 'u2'),
+      false,
+    ],
+    [
+      'a sub that starts like the stored one',
+      'https://a u1',
+      at('https://a', 'u1 x'),
+      false,
+    ],
+    ['a user not bound yet', null, at('https://a', 'u2'), true],
+    [
+      'a user bound at a replaced provider',
+      'https://old u1',
+      at('https://a', 'u2'),
+      true,
+    ],
+    ['a sign-in without a subject (headers)', 'https://a u1', {}, true],
+  ])('%s: %s', (_case, stored, profile, expected) => {
+    expect(sameSubject(stored, profile)).toBe(expected);
   });
 });

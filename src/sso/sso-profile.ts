@@ -9,6 +9,25 @@ export interface SsoProfile {
   /** Undefined when the provider says nothing of it: the stored name stays. */
   fullName: string | undefined;
   groups: string[];
+  /** OpenID Connect: the ID token's `<iss> <sub>`; none from a proxy's headers. */
+  subject?: string;
+}
+
+/**
+ * Whether a sign-in as `profile` may open a user bound to `stored`. The
+ * username claim is no identity (OpenID Connect: not unique, and a
+ * provider may give a freed name to someone else); `sub` is, per issuer.
+ * Unbound (a user from before subjects were kept), or bound at another
+ * issuer (the provider was replaced): the first sign-in binds it.
+ */
+export function sameSubject(
+  stored: string | null,
+  profile: Pick<SsoProfile, 'subject'>,
+): boolean {
+  const { subject } = profile;
+  if (subject === undefined || stored === null) return true;
+  const issuerOf = (value: string) => value.slice(0, value.indexOf(' '));
+  return issuerOf(stored) !== issuerOf(subject) || stored === subject;
 }
 
 const USERNAME_MAX = 64;

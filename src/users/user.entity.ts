@@ -28,6 +28,13 @@ export class User extends GrantColumns {
   @Column({ type: 'varchar', length: 16, default: 'local' })
   source: UserSource;
 
+  /**
+   * OpenID Connect: `<iss> <sub>` of the provider account this user belongs
+   * to (the only stable identifier OpenID Connect gives); null otherwise.
+   */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  ssoSubject: string | null;
+
   @Column({ type: 'boolean', default: true })
   active: boolean;
 

@@ -8,6 +8,7 @@ import { SecondFactors1796519214849 } from './1796519214849-second-factors';
 import { SingleSignOn1796520546370 } from './1796520546370-single-sign-on';
 import { KeyUsage1796524380379 } from './1796524380379-key-usage';
 import { IpAllowlists1796525438379 } from './1796525438379-ip-allowlists';
+import { SsoSubjects1796526700000 } from './1796526700000-sso-subjects';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SingleSignOn1796520546370,
   KeyUsage1796524380379,
   IpAllowlists1796525438379,
+  SsoSubjects1796526700000,
 ];

@@ -4,6 +4,7 @@ import { SecondFactors1796519267965 } from './1796519267965-second-factors';
 import { SingleSignOn1796520547370 } from './1796520547370-single-sign-on';
 import { KeyUsage1796524442680 } from './1796524442680-key-usage';
 import { IpAllowlists1796525479304 } from './1796525479304-ip-allowlists';
+import { SsoSubjects1796526700100 } from './1796526700100-sso-subjects';
 
 /** Every PostgreSQL migration, oldest first: the schema of ../../migrations in PostgreSQL's types. */
 export const POSTGRES_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const POSTGRES_MIGRATIONS = [
   SingleSignOn1796520547370,
   KeyUsage1796524442680,
   IpAllowlists1796525479304,
+  SsoSubjects1796526700100,
 ];
