@@ -18,8 +18,12 @@ const SECRET_NAMES = new Set([
   'mfa_token',
 ]);
 
-/** `code` is a one-time second factor only where one is submitted. */
-const CODE_PATHS = /^\/api\/sessions\/(?:mfa|current\/step-up)(?:[/?]|$)/i;
+/**
+ * `code` is a secret only where one is submitted: a second factor, or the
+ * OpenID provider's one-time authorization code at the callback.
+ */
+const CODE_PATHS =
+  /^\/api\/(?:sessions\/(?:mfa|current\/step-up)|sso\/callback)(?:[/?]|$)/i;
 
 /** Decoding stops here: a name encoded more times than this is redacted too. */
 const MAX_DECODES = 3;
