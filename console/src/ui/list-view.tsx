@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Page } from '../api';
 import { Alert, Loading, messageOf } from './alert';
 import { sortRows, Table, type Column, type Sort } from './table';
@@ -75,7 +75,11 @@ export function ListView<R>({ spec }: { spec: ListSpec<R> }) {
     );
   const rows = loaded ? loaded.items.filter(matches) : [];
   const total = needle ? rows.length : (loaded?.total ?? 0);
-  const start = needle ? offset : offset - (loaded?.from ?? 0);
+  // Until the page asked for arrives, the page shown stays as it was.
+  const shownOffset = useRef(0);
+  if (loaded?.from === from) shownOffset.current = offset;
+  const at = shownOffset.current;
+  const start = needle ? at : at - (loaded?.from ?? 0);
   const shown = sortRows(rows, spec.columns, sort).slice(
     start,
     start + PAGE_SIZE,
@@ -86,8 +90,8 @@ export function ListView<R>({ spec }: { spec: ListSpec<R> }) {
       setOffset(Math.floor(Math.max(0, total - 1) / PAGE_SIZE) * PAGE_SIZE);
     }
   }, [loaded, offset, total]);
-  const first = total === 0 ? 0 : offset + 1;
-  const last = Math.min(offset + PAGE_SIZE, total);
+  const first = total === 0 ? 0 : at + 1;
+  const last = Math.min(at + PAGE_SIZE, total);
 
   return (
     <div class="list">
