@@ -6,6 +6,7 @@ import { said } from '../ui/announce';
 import { CrudScreen, type CrudSpec, type Helpers } from '../ui/crud-screen';
 import type { Values } from '../ui/fields';
 import { FormDialog } from '../ui/form-dialog';
+import { KeyDetailsDialog } from './key-details';
 
 export type ApiKey = Schemas['ApiKey'];
 
@@ -77,6 +78,10 @@ function keyBody(ctx: Ctx, values: Values, key?: ApiKey) {
       expires_at: date ? localMidnightIso(date) : null,
     }),
     active: values.active as boolean,
+    allowed_ips: (values.allowed_ips as string)
+      .split(/[\s,]+/)
+      .filter((ip) => ip !== ''),
+    ip_policy: values.ip_policy as ApiKey['ip_policy'],
   };
 }
 
@@ -159,6 +164,21 @@ export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
           max: 100000,
           hint: 'Requests per second; empty or 0 is unlimited.',
         },
+        {
+          kind: 'textarea',
+          name: 'allowed_ips',
+          label: 'Allowed IPs',
+          hint: 'Addresses or CIDR blocks, one a line (10.0.0.0/8); empty allows any address.',
+        },
+        {
+          kind: 'select',
+          name: 'ip_policy',
+          label: 'IP Policy',
+          options: [
+            { value: 'enforce', label: 'Enforce: refuse other addresses' },
+            { value: 'report', label: 'Report only: allow and audit them' },
+          ],
+        },
         { kind: 'checkbox', name: 'active', label: 'Active' },
       ],
       initial: {
@@ -168,9 +188,13 @@ export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
         expires_at: toDateInput(key?.expires_at ?? null),
         max_per_sec: key?.max_per_sec ? String(key.max_per_sec) : '',
         active: key?.active ?? true,
+        allowed_ips: (key?.allowed_ips ?? []).join('\n'),
+        ip_policy: key?.ip_policy ?? 'enforce',
       },
     }),
+    // The API searches titles, descriptions and ids itself (SPEC §19).
     list: (query) => ok(client.GET('/api/keys', { params: { query } })),
+    serverSearch: true,
     save: (values, key) =>
       key
         ? ok(
@@ -189,9 +213,26 @@ export function ApiKeysScreen({ ctx }: { ctx: Ctx }) {
     },
     extraActions: (key, helpers) =>
       can(ctx, 'admin') && (
-        <button type="button" onClick={() => rotate(key, helpers)}>
-          Rotate…
-        </button>
+        <>
+          <button
+            type="button"
+            onClick={() =>
+              helpers.show(
+                <KeyDetailsDialog
+                  ctx={ctx}
+                  apiKey={key}
+                  onClose={() => (helpers.show(null), helpers.reload())}
+                  onChanged={helpers.reload}
+                />,
+              )
+            }
+          >
+            Details
+          </button>
+          <button type="button" onClick={() => rotate(key, helpers)}>
+            Rotate…
+          </button>
+        </>
       ),
   };
   return <CrudScreen spec={spec} />;

@@ -23,8 +23,8 @@ export type FieldSpec =
       kind: 'select';
       name: string;
       label: string;
-      /** The first option, value '': "Any". */
-      none: string;
+      /** A first option of value '' ("Any"), when there is one. */
+      none?: string;
       options: Option[];
     }
   | {
@@ -153,7 +153,7 @@ export function Field({ spec, value, error, onChange }: Props) {
           aria-describedby={described}
           onChange={(e) => onChange(e.currentTarget.value)}
         >
-          <option value="">{spec.none}</option>
+          {spec.none !== undefined && <option value="">{spec.none}</option>}
           {spec.options.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
