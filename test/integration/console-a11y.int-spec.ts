@@ -259,6 +259,13 @@ describe('the console, accessible everywhere', () => {
     await key.getByRole('button', { name: 'Rotate…' }).click();
     await check('Rotate…');
     await button('Cancel').click();
+    await key.getByRole('button', { name: 'Details' }).click();
+    await page
+      .getByRole('dialog', { name: 'Key Details' })
+      .getByRole('img')
+      .waitFor();
+    await check('Key Details');
+    await page.keyboard.press('Escape');
     await button('Add API Key…').click();
     await page.getByRole('textbox', { name: 'Title' }).fill(`Swept ${theme}`);
     await button('Create Key').click();
