@@ -273,6 +273,13 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/me/activity', expect: self(200) },
 
+  // Anyone may hand in leaked keys; the answer never says what matched.
+  {
+    route: 'POST /api/keys/revoke-leaked',
+    body: () => ({ keys: ['not-a-key'] }),
+    expect: [202, 202, 202, 202, 202, 202, 202],
+  },
+
   // API keys and users: admin only
   { route: 'GET /api/keys', expect: admin(200) },
   {

@@ -65,6 +65,7 @@ const EXPECTED_ROUTES: string[] = [
   'POST /api/keys → privileges:admin',
   'DELETE /api/keys/:id → privileges:admin',
   'GET /api/keys/:id → privileges:admin',
+  'POST /api/keys/revoke-leaked → public',
   'GET /api/keys/:id/usage → privileges:admin',
   'PATCH /api/keys/:id → privileges:admin',
   'POST /api/keys/:id/rotate → privileges:admin',

@@ -102,6 +102,28 @@ export class KeyListQuery extends PageQuery {
   q?: string;
 }
 
+/** Candidates: any strings (a key is 20–128 characters; longer ones cannot match). */
+const LEAKED_LIST: ListRule = {
+  max: 1000,
+  min: 1,
+  duplicates: 'allowed',
+  isItem: (item) =>
+    typeof item === 'string' && item.length > 0 && item.length <= 256,
+  items: { type: 'string', minLength: 1, maxLength: 256 },
+  describeInvalid: (invalid) =>
+    `must hold strings of 1-256 characters, not ${quoted(invalid, 3)}`,
+};
+
+/** POST /api/keys/revoke-leaked (SPEC §19). */
+export class RevokeLeakedDto {
+  @BoundedList(LEAKED_LIST)
+  keys: string[];
+}
+
+export const RECEIVED_SCHEMA = named('LeakedKeysReceived', () =>
+  strict({ received: integer({ minimum: 1, maximum: 1000 }) }),
+);
+
 /** GET /api/keys/:id/usage: the last `days` UTC days, today included. */
 export class KeyUsageQuery {
   @Optional()

@@ -47,6 +47,7 @@ const UNKNOWN_KEY = invalid();
 export class ApiKeyVerifier implements OnApplicationShutdown {
   private readonly cache: CredentialCache<Verified>;
   private readonly lastUsed: ActivityRecorder<ApiKey>;
+  private readonly revoking = new Set<string>();
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
@@ -95,7 +96,12 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   }
 
   private admit(found: Verified, digest: string, now: number): RequestAuth {
-    const refusal = keyRefusal(found.key, digest, now);
+    const refusal = keyRefusal(
+      found.key,
+      digest,
+      now,
+      this.revoking.size > 0 && this.revoking.has(found.key.id),
+    );
     if (refusal) throw refusal;
     this.lastUsed.touch(found.key.id, now);
     return found.auth;
@@ -113,6 +119,22 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     if (!key) return null;
     const { auth } = await this.verified(key);
     return { auth, refusal: keyRefusal(key, key.keyHash, this.clock.now()) };
+  }
+
+  /**
+   * Keys found leaked, refused from now on here, before the write that
+   * disables them lands (revoke-leaked answers first; leaked-keys.ts).
+   */
+  refuseNow(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.revoking.add(id);
+      this.invalidate(id, []);
+    }
+  }
+
+  /** The write landed (or failed): the database says again what the key is. */
+  settled(ids: readonly string[]): void {
+    for (const id of ids) this.revoking.delete(id);
   }
 
   /** Forgets what is cached about a key; its current digests may no longer be unknown. */
@@ -180,7 +202,12 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
  * its grace, the key disabled, or expired. Such a refusal is on the record
  * (SPEC §13); an unknown key's is not.
  */
-function keyRefusal(key: ApiKey, digest: string, now: number): AppError | null {
+function keyRefusal(
+  key: ApiKey,
+  digest: string,
+  now: number,
+  revoked = false,
+): AppError | null {
   const subject = {
     actor: `key:${key.id}`,
     targetType: 'api_key' as const,
@@ -192,7 +219,7 @@ function keyRefusal(key: ApiKey, digest: string, now: number): AppError | null {
   ) {
     return invalid().about(subject);
   }
-  if (!key.active) {
+  if (!key.active || revoked) {
     return AppError.unauthorized(
       'api_key_disabled',
       `API key "${key.title}" is disabled.`,

@@ -37,6 +37,17 @@ describe('listProblem', () => {
     expect(listProblem(['a', 'b', 'c', 'd'], listRule)).toMatch(/no more/);
   });
 
+  it('refuses fewer than min items, and lets repeats through when the rule allows them', () => {
+    const { listRule } = rule(10);
+    const candidates: ListRule = { ...listRule, min: 1, duplicates: 'allowed' };
+    expect(listProblem([], candidates)).toBe('must contain at least 1 element');
+    expect(listProblem(['a', 'a', 'a'], candidates)).toBeNull();
+    expect(listProblem(['a', 7], candidates)).toBe('bad: 7');
+    expect(listProblem(['a', 'a'], listRule)).toBe(
+      'must not contain duplicates',
+    );
+  });
+
   it('refuses what is not an array', () => {
     const { listRule, isItem } = rule(3);
     for (const value of ['a', { length: 1 }, null, 3]) {

@@ -5,6 +5,10 @@ import type { FieldError } from '../http/app-error';
 export interface ListRule {
   /** Most items; checked first, alone, before any item is looked at. */
   readonly max: number;
+  /** Fewest items (none by default). */
+  readonly min?: number;
+  /** Repeated items are fine (a list of candidates, not of grants). */
+  readonly duplicates?: 'allowed';
   /** Whether one item is valid; called at most once per item. */
   readonly isItem: (item: unknown) => boolean;
   /** Why the invalid items are invalid, e.g. "unknown privileges: "x", "y"". */
@@ -29,11 +33,15 @@ export function listProblem(value: unknown, rule: ListRule): string | null {
   if (value.length > rule.max) {
     return tooMany(rule);
   }
+  if (rule.min !== undefined && value.length < rule.min) {
+    return `must contain at least ${rule.min} element${rule.min > 1 ? 's' : ''}`;
+  }
   const invalid: unknown[] = [];
   const seen = new Set<unknown>();
   let duplicate = false;
   for (const item of value as unknown[]) {
     if (!rule.isItem(item)) invalid.push(item);
+    else if (rule.duplicates === 'allowed') continue;
     else if (seen.has(item)) duplicate = true;
     else seen.add(item);
   }

@@ -31,7 +31,8 @@ const CONVERTERS: ISchemaConverters = {
     return {
       type: 'array',
       maxItems: rule.max,
-      uniqueItems: true,
+      ...(rule.min !== undefined && { minItems: rule.min }),
+      uniqueItems: rule.duplicates !== 'allowed',
       ...(rule.items && { items: rule.items }),
     };
   },

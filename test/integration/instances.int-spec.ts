@@ -246,6 +246,19 @@ describe('a change made on one instance is seen by the other 100 ms later', () =
     expect([res.status, res.body.code]).toEqual([401, 'api_key_disabled']);
   });
 
+  it('a leaked key handed in (public revoke-leaked, answered before the write)', async () => {
+    const k = await newKey();
+    const res = await changedOnOther(
+      onB(k.secret),
+      () =>
+        call(a.url, 'POST', '/api/keys/revoke-leaked', {
+          body: { keys: [k.secret] },
+        }),
+      onB(k.secret),
+    );
+    expect([res.status, res.body.code]).toEqual([401, 'api_key_disabled']);
+  });
+
   it('a key deleted', async () => {
     const k = await newKey();
     const res = await changedOnOther(
