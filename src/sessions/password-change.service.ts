@@ -12,6 +12,7 @@ import { WriteLock } from '../database/write-lock';
 import { assertAllowedPassword } from '../users/password-policy';
 import { hashPassword, verifyPassword } from '../users/passwords';
 import { User } from '../users/user.entity';
+import { findUser } from '../users/user-records';
 import type { ChangePasswordDto } from './change-password.dto';
 import { HashPermits } from './hash-permits';
 import { LoginThrottle } from './login-throttle';
@@ -39,10 +40,7 @@ export class PasswordChangeService {
     dto: ChangePasswordDto,
     context: AuditContext,
   ): Promise<void> {
-    const user = await this.users.findOneBy({
-      usernameKey: caller.username.toLowerCase(),
-    });
-    if (!user) throw AppError.notFound(`No user named "${caller.username}".`);
+    const user = await findUser(this.users.manager, caller.username);
     const current = user.passwordHash;
     if (!current) {
       throw AppError.conflict(

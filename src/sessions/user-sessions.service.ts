@@ -9,7 +9,7 @@ import { ChangeBus } from '../bus/change-bus';
 import type { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
-import { USERNAME } from '../users/user.dto';
+import { findUser } from '../users/user-records';
 import { User } from '../users/user.entity';
 import { Session, type Aal } from './session.entity';
 import { sessionInfo, type SessionInfo } from './session-info';
@@ -33,7 +33,6 @@ const noSuchSession = (handle: string) =>
 export class UserSessionsService {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(User) private readonly users: Repository<User>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: SessionVerifier,
     private readonly clock: Clock,
@@ -43,17 +42,11 @@ export class UserSessionsService {
   ) {}
 
   /** The user of this username (any case), or 404. */
-  private async owner(username: string): Promise<SessionOwner> {
-    // A name no user can have (a NUL byte, which PostgreSQL refuses in a
-    // query, included) names nobody: 404 without asking the database.
-    const user = USERNAME.test(username)
-      ? await this.users.findOne({
-          select: { id: true, username: true },
-          where: { usernameKey: username.toLowerCase() },
-        })
-      : null;
-    if (!user) throw AppError.notFound(`No user named "${username}".`);
-    return user;
+  private owner(username: string): Promise<SessionOwner> {
+    return findUser(this.sessions.manager, username, {
+      id: true,
+      username: true,
+    });
   }
 
   /** Live sessions, newest first; `current` marks the caller's own. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
-import { changedFields, createdFields } from '../audit/audit-details';
 import { AuditLog } from '../audit/audit-log';
 import { ChangeBus } from '../bus/change-bus';
 import { ADMIN } from '../access/privileges';
@@ -9,10 +8,16 @@ import { Clock } from '../time/clock';
 import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { rolesNamed } from '../roles/role.entity';
-import { anotherActiveAdmin, isActiveAdmin } from '../users/admins';
+import { anotherActiveAdmin, losesAdmin } from '../users/admins';
 import { NO_PASSWORD } from '../users/passwords';
 import { User } from '../users/user.entity';
-import { userView } from '../users/user.view';
+import {
+  newUser,
+  saveUser,
+  userChanges,
+  userCreated,
+  userUpdated,
+} from '../users/user-records';
 import {
   grantsAfterLogin,
   mappedRights,
@@ -20,8 +25,6 @@ import {
   type Grants,
   type SsoProfile,
 } from './sso-profile';
-
-const NOT_DETAILS = ['created_at', 'updated_at'];
 
 /**
  * The account an SSO login signs in to; or why it may not: the user is
@@ -134,10 +137,8 @@ export class SsoAccounts {
     grants: Grants,
     context: AuditContext,
   ): Promise<User> {
-    const now = new Date(this.clock.now());
-    const user = manager.create(User, {
+    const fields = {
       username: profile.username,
-      usernameKey: profile.username.toLowerCase(),
       fullName: profile.fullName ?? '',
       passwordHash: NO_PASSWORD,
       source: profile.source,
@@ -147,16 +148,10 @@ export class SsoAccounts {
       categories: [],
       groups: [],
       roles: grants.roles,
-      createdAt: now,
-      updatedAt: now,
-    });
+    };
+    const user = newUser(manager, fields, new Date(this.clock.now()));
     await manager.insert(User, user);
-    await this.audit.record(manager, context, {
-      action: 'user.create',
-      targetType: 'user',
-      targetId: user.username,
-      details: createdFields(userView(user), NOT_DETAILS),
-    });
+    await this.audit.record(manager, context, userCreated(user));
     return user;
   }
 
@@ -175,23 +170,15 @@ export class SsoAccounts {
       privileges: grants.privileges,
       ssoSubject: profile.subject ?? user.ssoSubject,
     };
-    if (isActiveAdmin(user) && !isActiveAdmin(after)) {
-      await this.keepLastAdmin(manager, after);
-    }
-    const details = changedFields(userView(user), userView(after));
+    if (losesAdmin(user, after)) await this.keepLastAdmin(manager, after);
+    const details = userChanges(user, after);
     const bound = after.ssoSubject !== user.ssoSubject;
     if (Object.keys(details).length === 0 && !bound) return user;
     after.updatedAt = new Date(this.clock.now());
-    const { id, ...changes } = after;
-    await manager.update(User, { id }, changes);
+    await saveUser(manager, after);
     // Binding to a subject changes no right: no entry of its own.
     if (Object.keys(details).length > 0) {
-      await this.audit.record(manager, context, {
-        action: 'user.update',
-        targetType: 'user',
-        targetId: user.username,
-        details,
-      });
+      await this.audit.record(manager, context, userUpdated(user, details));
     }
     return after;
   }

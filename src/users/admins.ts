@@ -6,6 +6,12 @@ import { User } from './user.entity';
 export const isActiveAdmin = (user: Pick<User, 'active' | 'privileges'>) =>
   user.active && user.privileges.includes(ADMIN);
 
+/** Whether a change takes an active admin's administration away (disabled or demoted). */
+export const losesAdmin = (
+  before: Pick<User, 'active' | 'privileges'>,
+  after: Pick<User, 'active' | 'privileges'>,
+) => isActiveAdmin(before) && !isActiveAdmin(after);
+
 /**
  * Whether an active admin other than `user` exists. Run it under the
  * WriteLock, so a concurrent demotion on another instance has committed or

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
-import { CHANGED, changedFields, createdFields } from '../audit/audit-details';
 import { AuditLog } from '../audit/audit-log';
 import { AppError } from '../http/app-error';
 import { ChangeBus } from '../bus/change-bus';
@@ -11,19 +10,20 @@ import { Page, PageQuery } from '../validation/validation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { GRANT_REFERENCES, References } from '../resources/references';
-import { anotherActiveAdmin, isActiveAdmin } from './admins';
+import { anotherActiveAdmin, isActiveAdmin, losesAdmin } from './admins';
 import { assertAllowedPassword } from './password-policy';
 import { hashPassword } from './passwords';
-import { CreateUserDto, UpdateUserDto, USERNAME, UserView } from './user.dto';
+import { CreateUserDto, UpdateUserDto, UserView } from './user.dto';
 import { User } from './user.entity';
+import {
+  findUser,
+  newUser,
+  saveUser,
+  updateEntries,
+  userCreated,
+  withChanges,
+} from './user-records';
 import { userView } from './user.view';
-
-const NOT_DETAILS = ['created_at', 'updated_at'];
-
-const target = (user: User) => ({
-  targetType: 'user' as const,
-  targetId: user.username,
-});
 
 @Injectable()
 export class UsersService {
@@ -53,32 +53,28 @@ export class UsersService {
     context: AuditContext,
     onlyIfNoUsers = false,
   ): Promise<UserView | null> {
-    const now = new Date(this.clock.now());
-    const passwordHash = await this.hash(dto.password);
-    const user = this.users.create({
-      username: dto.username,
-      usernameKey: dto.username.toLowerCase(),
-      fullName: dto.full_name ?? '',
-      passwordHash,
-      active: dto.active ?? true,
-      privileges: dto.privileges ?? [],
-      categories: dto.categories ?? [],
-      groups: dto.groups ?? [],
-      roles: dto.roles ?? [],
-      source: 'local',
-      createdAt: now,
-      updatedAt: now,
-    });
+    const user = newUser(
+      this.users.manager,
+      {
+        username: dto.username,
+        fullName: dto.full_name ?? '',
+        passwordHash: await this.hash(dto.password),
+        active: dto.active ?? true,
+        privileges: dto.privileges ?? [],
+        categories: dto.categories ?? [],
+        groups: dto.groups ?? [],
+        roles: dto.roles ?? [],
+        source: 'local',
+        ssoSubject: null,
+      },
+      new Date(this.clock.now()),
+    );
     const created = await this.lock.transaction(async (manager) => {
       if (onlyIfNoUsers && (await manager.count(User)) > 0) return false;
       await this.assertFree(manager, user.usernameKey);
       await this.assertNamesExist(manager, dto);
       await manager.insert(User, user);
-      await this.audit.record(manager, context, {
-        action: 'user.create',
-        ...target(user),
-        details: createdFields(userView(user), NOT_DETAILS),
-      });
+      await this.audit.record(manager, context, userCreated(user));
       return true;
     });
     return created ? userView(user) : null;
@@ -94,7 +90,7 @@ export class UsersService {
   }
 
   async get(username: string): Promise<UserView> {
-    return userView(await this.find(this.users.manager, username));
+    return userView(await findUser(this.users.manager, username));
   }
 
   async update(
@@ -109,45 +105,15 @@ export class UsersService {
     const passwordHash =
       dto.password === undefined ? undefined : await this.hash(dto.password);
     const { before, after } = await this.lock.transaction(async (manager) => {
-      const before = await this.find(manager, username);
-      const after: User = {
-        ...before,
-        username: dto.username ?? before.username,
-        usernameKey: (dto.username ?? before.username).toLowerCase(),
-        fullName: dto.full_name ?? before.fullName,
-        passwordHash: passwordHash ?? before.passwordHash,
-        active: dto.active ?? before.active,
-        privileges: dto.privileges ?? before.privileges,
-        categories: dto.categories ?? before.categories,
-        groups: dto.groups ?? before.groups,
-        roles: dto.roles ?? before.roles,
-        updatedAt: new Date(this.clock.now()),
-      };
-      if (after.usernameKey !== before.usernameKey) {
-        await this.assertFree(manager, after.usernameKey);
+      const before = await findUser(manager, username);
+      const now = new Date(this.clock.now());
+      const after = withChanges(before, dto, passwordHash, now);
+      await this.assertMayChange(manager, before, after, dto);
+      await saveUser(manager, after);
+      const newPassword = passwordHash !== undefined;
+      for (const entry of updateEntries(before, after, newPassword)) {
+        await this.audit.record(manager, context, entry);
       }
-      await this.assertNamesExist(manager, dto);
-      if (isActiveAdmin(before) && !isActiveAdmin(after)) {
-        await this.assertNotLastAdmin(manager, before);
-      }
-      const { id, ...changes } = after;
-      await manager.update(User, { id }, changes);
-      const details = changedFields(userView(before), userView(after));
-      // That the password changed, never what to.
-      if (passwordHash !== undefined) details.password = CHANGED;
-      // SPEC §16: every password change has an entry of its own.
-      if (passwordHash !== undefined) {
-        await this.audit.record(manager, context, {
-          action: 'user.password_change',
-          ...target(after),
-        });
-      }
-      await this.audit.record(manager, context, {
-        action: 'user.update',
-        // The username the change was asked for, and the new one in details.
-        ...target(before),
-        details,
-      });
       return { before, after };
     });
     // A new password ends every session; so does coming back from disabled,
@@ -158,14 +124,31 @@ export class UsersService {
     return userView(after);
   }
 
+  /** A new username must be free, named grants must exist, and the last admin stays one. */
+  private async assertMayChange(
+    manager: EntityManager,
+    before: User,
+    after: User,
+    dto: UpdateUserDto,
+  ): Promise<void> {
+    if (after.usernameKey !== before.usernameKey) {
+      await this.assertFree(manager, after.usernameKey);
+    }
+    await this.assertNamesExist(manager, dto);
+    if (losesAdmin(before, after)) {
+      await this.assertNotLastAdmin(manager, before);
+    }
+  }
+
   async remove(username: string, context: AuditContext): Promise<void> {
     const user = await this.lock.transaction(async (manager) => {
-      const user = await this.find(manager, username);
+      const user = await findUser(manager, username);
       if (isActiveAdmin(user)) await this.assertNotLastAdmin(manager, user);
       await manager.delete(User, { id: user.id });
       await this.audit.record(manager, context, {
         action: 'user.delete',
-        ...target(user),
+        targetType: 'user',
+        targetId: user.username,
       });
       return user;
     });
@@ -182,17 +165,6 @@ export class UsersService {
 
   hash(password: string): Promise<string> {
     return hashPassword(password, this.config.passwordHash);
-  }
-
-  private async find(manager: EntityManager, username: string): Promise<User> {
-    // A name no user can have (a NUL byte, which PostgreSQL refuses in a
-    // query, included) names nobody: 404 without asking the database.
-    const user =
-      typeof username === 'string' && USERNAME.test(username)
-        ? await manager.findOneBy(User, { usernameKey: username.toLowerCase() })
-        : null;
-    if (!user) throw AppError.notFound(`No user named "${username}".`);
-    return user;
   }
 
   /** Categories, groups and roles named must exist (SPEC §15). */
