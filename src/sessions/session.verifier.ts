@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { grantedPrincipal, type Principal } from '../access/principal';
+import type { Principal } from '../access/principal';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
 import { CredentialCache } from '../cache/credential-cache';
@@ -15,8 +15,8 @@ import { csrfTokenFor, safeEqual, sha256Hex } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig, cacheOptions } from '../config/app-config';
 import { ActivityRecorder } from '../database/activity-recorder';
 import { WriteLock } from '../database/write-lock';
-import { rolesNamed } from '../roles/role.entity';
 import { Session } from './session.entity';
+import { userPrincipal } from './user-principal';
 import { User } from '../users/user.entity';
 import type { RequestAuth } from '../access/request-auth';
 
@@ -140,6 +140,14 @@ export class SessionVerifier implements OnApplicationShutdown {
     }
   }
 
+  /** The session's newest activity: its record's, or a newer one not written yet. */
+  lastSeen(session: Session): number {
+    return Math.max(
+      session.lastSeenAt.getTime(),
+      this.activity.unwritten(session.id) ?? 0,
+    );
+  }
+
   /** When the session ends if nothing else happens: idle timeout or max age, whichever is first. */
   expiry(found: Pick<VerifiedSession, 'session' | 'lastSeen'>): number {
     return Math.min(
@@ -168,17 +176,12 @@ export class SessionVerifier implements OnApplicationShutdown {
     });
     const user = session?.user;
     if (!session || !user) return null;
-    const lastSeen = Math.max(
-      session.lastSeenAt.getTime(),
-      this.activity.unwritten(session.id) ?? 0,
-    );
-    const principal = await this.principalOf(user);
     return {
       session,
       userId: user.id,
       active: user.active,
-      principal,
-      lastSeen,
+      principal: await userPrincipal(this.sessions.manager, user),
+      lastSeen: this.lastSeen(session),
     };
   }
 
@@ -194,23 +197,8 @@ export class SessionVerifier implements OnApplicationShutdown {
       usernameKey: username.toLowerCase(),
     });
     if (!user) return null;
-    const principal = await this.principalOf(user);
+    const principal = await userPrincipal(this.sessions.manager, user);
     const refusal = user.active ? null : accountDisabled(user.username);
     return { auth: { principal, userId: user.id }, refusal };
-  }
-
-  private async principalOf(user: User): Promise<Principal> {
-    const roles = await rolesNamed(this.sessions.manager, user.roles);
-    return grantedPrincipal(
-      {
-        type: 'user',
-        id: user.username,
-        name: user.fullName || user.username,
-        maxPerSec: 0,
-        expiresAt: null,
-      },
-      user,
-      roles,
-    );
   }
 }

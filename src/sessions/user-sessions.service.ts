@@ -64,10 +64,7 @@ export class UserSessionsService {
       .take(page.limit)
       .getManyAndCount();
     const items = rows.map((session) => {
-      const lastSeen = Math.max(
-        session.lastSeenAt.getTime(),
-        this.verifier.activity.unwritten(session.id) ?? 0,
-      );
+      const lastSeen = this.verifier.lastSeen(session);
       return sessionInfo({
         ...session,
         aal: this.aalNow(session, now),
