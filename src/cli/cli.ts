@@ -7,7 +7,14 @@ import { ConfigError, loadConfig } from '../config/app-config';
 import { loadDotEnv } from '../config/dotenv';
 import { IN_MEMORY } from '../app/data-source-options';
 import { CliModule } from './cli.module';
-import { createKey, Io, listKeys, migrate, resetPassword } from './commands';
+import {
+  createKey,
+  type CreateKeyOptions,
+  Io,
+  listKeys,
+  migrate,
+  resetPassword,
+} from './commands';
 
 /** A failure the CLI reports as one line on stderr, with exit status 1. */
 class CliError extends Error {}
@@ -44,15 +51,21 @@ function buildProgram(io: Io): Command {
       writeErr: () => {},
       writeOut: (text) => io.out(text.trimEnd()),
     });
-  const run = (needsExisting: boolean, action: Action) => () =>
-    withApp(needsExisting, action);
+  declareCommands(program, io);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(program.configureOutput());
+  }
+  return program;
+}
 
+/** Each command opens the database (an existing one but for migrate), runs, and closes it. */
+function declareCommands(program: Command, io: Io): void {
   program
     .command('migrate')
     .description(
       'apply pending migrations, then exit (never creates the admin)',
     )
-    .action(run(false, (app) => migrate(app, io)));
+    .action(() => withApp(false, (app) => migrate(app, io)));
   program
     .command('reset-password')
     .description(
@@ -72,18 +85,13 @@ function buildProgram(io: Io): Command {
     .requiredOption('--title <title>', 'the key title')
     .option('--privileges <ids>', 'comma-separated privilege ids')
     .option('--expires-at <iso>', 'an ISO 8601 instant in the future')
-    .action(
-      (options: { title: string; privileges?: string; expiresAt?: string }) =>
-        withApp(true, (app) => createKey(app, io, options)),
+    .action((options: CreateKeyOptions) =>
+      withApp(true, (app) => createKey(app, io, options)),
     );
   program
     .command('list-keys')
     .description('list the API keys (masks only)')
-    .action(run(true, (app) => listKeys(app, io)));
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput(program.configureOutput());
-  }
-  return program;
+    .action(() => withApp(true, (app) => listKeys(app, io)));
 }
 
 /** Opens the database through the app's own modules, runs `action`, closes it. */

@@ -82,10 +82,16 @@ function generatedPassword(username: string): string {
   }
 }
 
+export interface CreateKeyOptions {
+  title: string;
+  privileges?: string;
+  expiresAt?: string;
+}
+
 export async function createKey(
   app: INestApplicationContext,
   io: Io,
-  options: { title: string; privileges?: string; expiresAt?: string },
+  options: CreateKeyOptions,
 ) {
   const body: Record<string, unknown> = { title: options.title };
   if (options.privileges !== undefined) {

@@ -5,6 +5,7 @@ import {
   verifyRegistrationResponse,
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
+  type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
@@ -35,6 +36,24 @@ const view = (passkey: Passkey): PasskeyView => ({
   name: passkey.name,
   created_at: passkey.createdAt.toISOString(),
   last_used_at: passkey.lastUsedAt?.toISOString() ?? null,
+});
+
+/** The record of a passkey just registered: its public key, never a secret. */
+const newPasskey = (
+  user: User,
+  name: string,
+  credential: WebAuthnCredential,
+  now: number,
+): Passkey => ({
+  id: newId(),
+  userId: user.id,
+  credentialId: credential.id,
+  publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+  counter: credential.counter,
+  transports: credential.transports ?? [],
+  name,
+  createdAt: new Date(now),
+  lastUsedAt: null,
 });
 
 const target = (user: User) => ({
@@ -93,20 +112,10 @@ export class PasskeysService {
     context: AuditContext,
   ): Promise<PasskeyView> {
     const credential = await this.verifyRegistration(user, response);
-    const now = new Date(this.clock.now());
-    const passkey: Passkey = {
-      id: newId(),
-      userId: user.id,
-      credentialId: credential.id,
-      publicKey: Buffer.from(credential.publicKey).toString('base64url'),
-      counter: credential.counter,
-      transports: credential.transports ?? [],
-      name,
-      createdAt: now,
-      lastUsedAt: null,
-    };
+    const passkey = newPasskey(user, name, credential, this.clock.now());
     await this.lock.transaction(async (manager) => {
-      if (await manager.existsBy(Passkey, { credentialId: credential.id })) {
+      const { credentialId } = passkey;
+      if (await manager.existsBy(Passkey, { credentialId })) {
         throw AppError.conflict('This passkey is already registered.');
       }
       await manager.insert(Passkey, passkey);

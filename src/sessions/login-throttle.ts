@@ -63,20 +63,7 @@ export class LoginThrottle {
 
   /** Waits for a slot for this username and IP, or refuses with 429 once the failures fill the window. */
   async begin(username: string, ip: string): Promise<LoginAttempt> {
-    if (this.ipMax > 0) {
-      const state = await this.store.count(
-        ipBucket(ip),
-        this.ipMax,
-        this.windowMs,
-      );
-      if (state.count >= this.ipMax) {
-        throw AppError.tooManyRequests(
-          'too_many_login_attempts',
-          'Too many failed logins from this address; try again later.',
-          state.msUntilAllowed / 1000,
-        );
-      }
-    }
+    await this.gateIp(ip);
     const key = userBucket(username, ip);
     for (;;) {
       const flight = this.flight(key);
@@ -149,6 +136,23 @@ export class LoginThrottle {
       throw error;
     }
     return { result, lockout: await this.end(attempt, outcomeOf(result)) };
+  }
+
+  /** 429 once the address's failures, whatever the username, fill the window. */
+  private async gateIp(ip: string): Promise<void> {
+    if (this.ipMax === 0) return;
+    const state = await this.store.count(
+      ipBucket(ip),
+      this.ipMax,
+      this.windowMs,
+    );
+    if (state.count >= this.ipMax) {
+      throw AppError.tooManyRequests(
+        'too_many_login_attempts',
+        'Too many failed logins from this address; try again later.',
+        state.msUntilAllowed / 1000,
+      );
+    }
   }
 
   private flight(key: string): InFlight {

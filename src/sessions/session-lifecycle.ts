@@ -42,6 +42,27 @@ export interface SignIn extends SignInClient {
  */
 const newHandle = () => randomString(22);
 
+/** A new session's record: digests of its secrets only, never the secrets. */
+const sessionRecord = (
+  user: User,
+  signIn: SignIn,
+  secrets: { token: string; csrf: string },
+  now: number,
+): Session => ({
+  id: newId(),
+  handle: newHandle(),
+  tokenHash: sha256Hex(secrets.token),
+  csrfHash: sha256Hex(secrets.csrf),
+  userId: user.id,
+  createdAt: new Date(now),
+  lastSeenAt: new Date(now),
+  ip: signIn.ip,
+  userAgent: signIn.userAgent,
+  method: signIn.method,
+  aal: signIn.aal,
+  steppedUpAt: signIn.aal === 2 ? new Date(now) : null,
+});
+
 /**
  * Where a session's record is written: it begins, it steps up, it is signed
  * out, and it ends with its user. Every way of signing in (password, single sign-on, second
@@ -81,20 +102,9 @@ export class SessionLifecycle {
     const now = this.clock.now();
     const token = newToken();
     const csrf = csrfTokenFor(token);
-    const session = this.sessions.create({
-      id: newId(),
-      handle: newHandle(),
-      tokenHash: sha256Hex(token),
-      csrfHash: sha256Hex(csrf),
-      userId: user.id,
-      createdAt: new Date(now),
-      lastSeenAt: new Date(now),
-      ip: signIn.ip,
-      userAgent: signIn.userAgent,
-      method: signIn.method,
-      aal: signIn.aal,
-      steppedUpAt: signIn.aal === 2 ? new Date(now) : null,
-    });
+    const session = this.sessions.create(
+      sessionRecord(user, signIn, { token, csrf }, now),
+    );
     await this.lock.transaction(async (manager) => {
       await manager.insert(Session, session);
       await this.audit.record(manager, context, {

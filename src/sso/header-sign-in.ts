@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
+import {
+  APP_CONFIG,
+  AppConfig,
+  HeaderSsoConfig,
+  SsoConfig,
+} from '../config/app-config';
 import type { LoginResult } from '../sessions/session-lifecycle';
 import {
   fullNameFrom,
@@ -40,27 +45,36 @@ export class HeaderSignIn {
         request.context,
       );
     }
-    const value = (name: string | undefined) => {
-      const raw = name === undefined ? undefined : headers[name];
-      return Array.isArray(raw) ? raw.join(',') : raw;
-    };
-    const username = usernameFrom(value(header.username));
-    if (!username) {
+    const profile = headerProfile(header, headers);
+    if (!profile) {
       throw await this.ssoSignIn.failed(
         'header',
         'no_username',
         request.context,
       );
     }
-    const name = value(header.name);
-    const profile: SsoProfile = {
-      source: 'header',
-      username,
-      fullName: fullNameFrom(name === undefined ? name : utf8(name)),
-      groups: groupsFromHeader(value(header.groups)),
-    };
     return this.ssoSignIn.finish(profile, 'header', request);
   }
+}
+
+/** Who the proxy says signed in; null when it names no username. */
+function headerProfile(
+  header: HeaderSsoConfig,
+  headers: IncomingHttpHeaders,
+): SsoProfile | null {
+  const value = (name: string | undefined) => {
+    const raw = name === undefined ? undefined : headers[name];
+    return Array.isArray(raw) ? raw.join(',') : raw;
+  };
+  const username = usernameFrom(value(header.username));
+  if (!username) return null;
+  const name = value(header.name);
+  return {
+    source: 'header',
+    username,
+    fullName: fullNameFrom(name === undefined ? name : utf8(name)),
+    groups: groupsFromHeader(value(header.groups)),
+  };
 }
 
 /**
