@@ -65,12 +65,14 @@ export class SessionsController {
   @SetsCookie([SESSION_COOKIE], 'Clears the session_id cookie.')
   // An API key has no session to end.
   @MayFail('not_found')
-  async logout(
+  logout(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Audit() audit: AuditContext,
   ) {
-    await this.lifecycle.logout(authOf(req), audit);
-    clearSessionCookie(req, res);
+    // The cookie goes only once the session is gone.
+    return this.lifecycle
+      .logout(authOf(req), audit)
+      .then(() => clearSessionCookie(req, res));
   }
 }
