@@ -31,10 +31,11 @@ export function usageSummary(days: UsageDay[]): string {
   const all = days.reduce((n, day) => n + total(day), 0);
   if (all === 0) return `No requests in the last ${days.length} days.`;
   const busiest = days.reduce((a, b) => (total(b) > total(a) ? b : a));
+  const requests = (n: number) => `${n} request${n === 1 ? '' : 's'}`;
   return (
-    `${all} requests in the last ${days.length} days: ${sum('success')} ` +
+    `${requests(all)} in the last ${days.length} days: ${sum('success')} ` +
     `succeeded, ${sum('denied')} denied, ${sum('rate_limited')} rate limited. ` +
-    `Busiest day: ${shortDate(busiest.date)}, ${total(busiest)} requests.`
+    `Busiest day: ${shortDate(busiest.date)}, ${requests(total(busiest))}.`
   );
 }
 
