@@ -69,10 +69,20 @@ async function seed(server: Server): Promise<void> {
   ];
   for (const key of keys) {
     const made = (await post('/api/keys', key)).body as { key: string };
-    // A request with the key gives it a "Last Used".
-    if (key.active !== false) {
-      await call(server.url, 'GET', '/api/me', { 'X-API-Key': made.key });
-    }
+    // Requests with the key give it a "Last Used" and a day of usage.
+    const asKey = (method: string, path: string, body?: unknown) =>
+      call(server.url, method, path, { 'X-API-Key': made.key }, body);
+    if (key.active === false) continue;
+    await asKey('GET', '/api/me');
+    if (key.title !== 'CI deploy') continue;
+    await new Promise((r) => setTimeout(r, 1100)); // a fresh second of its limit
+    await Promise.all([
+      asKey('POST', '/api/events', { title: 'Deploy', category: 'deploys' }),
+      asKey('GET', '/api/events'),
+      asKey('GET', '/api/me'), // over 2 a second: rate limited
+    ]);
+    await new Promise((r) => setTimeout(r, 1100));
+    await asKey('DELETE', '/api/categories/deploys'); // denied
   }
 }
 
@@ -98,6 +108,19 @@ async function pictures(browser: Browser, server: Server): Promise<void> {
 
   const page = await open({ viewport: { width: 1280, height: 720 } });
   await shoot(page, 'console-api-keys');
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'CI deploy' })
+    .getByRole('button', { name: 'Details' })
+    .click();
+  await page
+    .getByRole('dialog', { name: 'Key Details' })
+    .getByRole('img')
+    .waitFor();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await shoot(page, 'console-key-details');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Add API Key…' }).click();
   await page.getByRole('textbox', { name: 'Title' }).fill('Deploy bot');
   await page.getByRole('searchbox', { name: 'Filter Privileges' }).fill('jobs');
