@@ -18,6 +18,7 @@ import {
 } from './challenges';
 import { MfaKeys } from './mfa-keys';
 import { Passkey } from './passkey.entity';
+import { answerChecks } from './relying-party';
 import { isAssertionForm } from './webauthn-forms';
 
 /** How WebAuthn names a stored passkey to the browser and to SimpleWebAuthn. */
@@ -107,11 +108,9 @@ export class PasskeyAssertions {
       const { verified, authenticationInfo } =
         await verifyAuthenticationResponse({
           response,
-          expectedChallenge: (challenge) =>
+          ...answerChecks(this.config, (challenge) =>
             this.challenges.spend(challenge, purpose, userId),
-          expectedOrigin: this.config.webauthnOrigin,
-          expectedRPID: this.config.webauthnRpId,
-          requireUserVerification: true,
+          ),
           credential: {
             ...credentialOf(passkey),
             publicKey: Buffer.from(passkey.publicKey, 'base64url'),

@@ -23,6 +23,7 @@ import { factorsChanged } from './mfa-methods';
 import { isRegistrationForm } from './webauthn-forms';
 import { credentialOf } from './passkey-assertions';
 import { Passkey } from './passkey.entity';
+import { answerChecks } from './relying-party';
 
 export interface PasskeyView {
   id: string;
@@ -163,11 +164,9 @@ export class PasskeysService {
         throw new Error('not a registration response');
       const { verified, registrationInfo } = await verifyRegistrationResponse({
         response,
-        expectedChallenge: (challenge) =>
+        ...answerChecks(this.config, (challenge) =>
           this.challenges.spend(challenge, 'register', user.id),
-        expectedOrigin: this.config.webauthnOrigin,
-        expectedRPID: this.config.webauthnRpId,
-        requireUserVerification: true,
+        ),
       });
       if (verified && registrationInfo) return registrationInfo.credential;
     } catch (error) {
