@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LiveCredentials } from '../src/auth/live-credentials';
+import { ChangeBus } from '../src/bus/change-bus';
 import { createKey, login, LoggedIn } from './helpers/auth';
 import { retryAfterSeconds } from './helpers/burst';
 import { FakeClock } from './helpers/fake-clock';
@@ -76,9 +81,73 @@ describe('failed authentication per client IP (SPEC §7)', () => {
     await trip(ip);
     await withKey(ip, key.key).expect(200);
     await me(ip, 'X-Session-ID', admin.sessionId).expect(200);
-    // A key not verified yet is not told apart from a guess.
-    const fresh = await createKey(t.server, admin);
-    expectTooMany(await withKey(ip, fresh.key));
+  });
+
+  describe('a live credential is never locked out (SPEC §7, amended)', () => {
+    it('serves a key this instance has never verified, from an IP over the limit', async () => {
+      const ip = freshIp();
+      await trip(ip);
+      const fresh = await createKey(t.server, admin);
+      await withKey(ip, fresh.key).expect(200);
+    });
+
+    it('serves a working key whose cache entry expired, after a flood from its IP', async () => {
+      const ip = freshIp();
+      const key = await createKey(t.server, admin);
+      await withKey(ip, key.key).expect(200);
+      await trip(ip);
+      clock.advanceSeconds(t.config.authCacheTtl + 1);
+      await withKey(ip, key.key).expect(200);
+      // The flood goes on, and is still refused without a lookup.
+      expectTooMany(await withKey(ip, randomKey()));
+    });
+
+    it('serves a session begun after the flood, and a rotated secret in its grace', async () => {
+      const ip = freshIp();
+      const key = await createKey(t.server, admin);
+      await trip(ip);
+      const session = await login(t.server);
+      await me(ip, 'X-Session-ID', session.sessionId).expect(200);
+      const rotated = await t
+        .http()
+        .post(`/api/keys/${key.id}/rotate`)
+        .set('X-Session-ID', admin.sessionId)
+        .send({ grace_seconds: 60 })
+        .expect(201);
+      await withKey(ip, key.key).expect(200);
+      await withKey(ip, rotated.body.key as string).expect(200);
+    });
+
+    it('refuses a credential that is not live like a guess: disabled, deleted, rotated out', async () => {
+      const ip = freshIp();
+      const disabled = await createKey(t.server, admin);
+      const deleted = await createKey(t.server, admin);
+      const rotated = await createKey(t.server, admin);
+      const admin2 = (method: 'patch' | 'delete' | 'post', path: string) =>
+        t.http()[method](path).set('X-Session-ID', admin.sessionId);
+      await admin2('patch', `/api/keys/${disabled.id}`)
+        .send({ active: false })
+        .expect(200);
+      await admin2('delete', `/api/keys/${deleted.id}`).expect(204);
+      await admin2('post', `/api/keys/${rotated.id}/rotate`)
+        .send({})
+        .expect(201);
+      await trip(ip);
+      const spy = new SqlSpy();
+      try {
+        for (const key of [disabled, deleted, rotated]) {
+          expectTooMany(await withKey(ip, key.key));
+        }
+        expect(spy.statements).toEqual([]);
+      } finally {
+        spy.restore();
+      }
+      // Enabled again: live again.
+      await admin2('patch', `/api/keys/${disabled.id}`)
+        .send({ active: true })
+        .expect(200);
+      await withKey(ip, disabled.key).expect(200);
+    });
   });
 
   it('does not count its 429 answers: the IP is free once the counted failures leave the window', async () => {
@@ -129,6 +198,44 @@ describe('failed authentication per client IP (SPEC §7)', () => {
         .expect(200);
     }
     expectProblem(await withKey(ip, randomKey()), 401, 'invalid_api_key');
+  });
+
+  it('knows the live credentials of the database at start-up, and reloads them when changes may have been missed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsgate-live-'));
+    const env = {
+      DATABASE_PATH: join(dir, 'opsgate.sqlite'),
+      AUTH_FAILURE_LIMIT: String(LIMIT),
+      TRUST_PROXY: 'true',
+    };
+    try {
+      const first = await createTestApp(env, new FakeClock(START));
+      const firstAdmin = await login(first.server);
+      const key = await createKey(first.server, firstAdmin);
+      const session = await login(first.server);
+      await first.close();
+      const second = await createTestApp(env, new FakeClock(START));
+      try {
+        const from = (header: string, value: string) =>
+          second
+            .http()
+            .get('/api/me')
+            .set('X-Forwarded-For', '192.0.2.9')
+            .set(header, value);
+        for (let i = 0; i < LIMIT; i++)
+          await from('X-API-Key', randomKey()).expect(401);
+        await from('X-API-Key', key.key).expect(200);
+        await from('X-Session-ID', session.sessionId).expect(200);
+        const live = second.app.get(LiveCredentials);
+        const size = live.size;
+        second.app.get(ChangeBus).deliver({ kind: 'all' });
+        await live.reload();
+        expect(live.size).toBe(size);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is off with AUTH_FAILURE_LIMIT=0', async () => {

@@ -6,7 +6,7 @@ import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
 import { IpAllowlist } from '../http/client-ip';
 import { Clock } from '../time/clock';
-import { CredentialCache } from '../cache/credential-cache';
+import { CredentialCache, type Gate } from '../cache/credential-cache';
 import { ChangeBus } from '../bus/change-bus';
 import {
   andThen,
@@ -83,10 +83,7 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
   }
 
   /** Synchronous when the key is cached; expiry and the active flag are checked either way. */
-  verify(
-    secret: string,
-    gate?: () => MaybePromise<void>,
-  ): MaybePromise<RequestAuth> {
+  verify(secret: string, gate?: Gate): MaybePromise<RequestAuth> {
     const digest = sha256Hex(secret);
     const now = this.clock.now();
     const found = this.cache.lookup(digest, now, () => this.load(digest), gate);

@@ -10,6 +10,7 @@ import { ChangeBus } from '../bus/change-bus';
 import { newId, randomString, sha256Hex } from '../secrets/secrets';
 import { futureInstant, iso, isoOrNull } from '../time/instants';
 import { withinLifetime } from './key-lifetime';
+import { liveChange, liveFingerprints } from './live-keys';
 import { Page } from '../validation/validation';
 import { keyListQuery } from './key-list';
 import { normalIpOrCidr } from '../http/client-ip';
@@ -95,7 +96,7 @@ export class ApiKeysService {
         details: createdFields(this.view(key), NOT_DETAILS),
       });
     });
-    this.announce(key);
+    this.announce(key, [], now);
     return { ...this.view(key), key: secret };
   }
 
@@ -137,10 +138,12 @@ export class ApiKeysService {
             futureInstant(dto.expires_at, 'expires_at', now),
             now,
           );
+    let was: number[] = [];
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
       await this.assertNamesExist(manager, dto);
       const before = this.view(key);
+      was = liveFingerprints(key, now);
       Object.assign(key, {
         title: dto.title ?? key.title,
         description: dto.description ?? key.description,
@@ -165,7 +168,7 @@ export class ApiKeysService {
       });
       return key;
     });
-    this.announce(key);
+    this.announce(key, was, now);
     return this.view(key);
   }
 
@@ -177,8 +180,10 @@ export class ApiKeysService {
   ): Promise<ApiKeyWithSecret> {
     const now = this.clock.now();
     const secret = this.newSecret();
+    let was: number[] = [];
     const key = await this.lock.transaction(async (manager) => {
       const key = await this.find(id, manager);
+      was = liveFingerprints(key, now);
       // A key that outlives MAX_KEY_LIFETIME_DAYS gets no new secret: shorten its expiry first.
       this.withinLifetime(key.expiresAt, now);
       const graceEnd = now + (dto.grace_seconds ?? 0) * 1000;
@@ -202,7 +207,7 @@ export class ApiKeysService {
       });
       return key;
     });
-    this.announce(key);
+    this.announce(key, was, now);
     return { ...this.view(key), key: secret };
   }
 
@@ -218,7 +223,8 @@ export class ApiKeysService {
       });
       return key;
     });
-    this.announce(key);
+    const now = this.clock.now();
+    this.announce(key, liveFingerprints(key, now), now, true);
     this.verifier.forget(key.id);
     this.usageCounts.forget(key.id);
     await this.rateLimits.forget(keyBucket(key.id));
@@ -242,13 +248,19 @@ export class ApiKeysService {
     return this.references.assertExist(manager, GRANT_REFERENCES, { ...dto });
   }
 
-  /** Cached copies of the key are dropped; its current digest may no longer be unknown. */
-  private announce(key: ApiKey): void {
+  /**
+   * Cached copies of the key are dropped; its current digest may no longer
+   * be unknown; what the write made live or not reaches every gate (`was`:
+   * the key's live fingerprints before it).
+   */
+  private announce(key: ApiKey, was: number[], now: number, gone = false) {
     this.changes.publish({
       kind: 'api_key',
       id: key.id,
       digests: [key.keyHash],
     });
+    const live = liveChange(was, gone ? [] : liveFingerprints(key, now));
+    if (live) this.changes.publish(live);
   }
 
   private withinLifetime(expiresAt: Date | null, now: number): Date | null {

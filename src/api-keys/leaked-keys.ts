@@ -9,6 +9,7 @@ import { sha256Hex } from '../secrets/secrets';
 import { Clock } from '../time/clock';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyVerifier } from './api-key.verifier';
+import { liveChange, liveFingerprints } from './live-keys';
 
 /**
  * POST /api/keys/revoke-leaked (SPEC §19): whoever finds a key in the open
@@ -100,12 +101,15 @@ export class LeakedKeys implements OnApplicationShutdown {
         }
         return keys;
       });
+      const now = this.clock.now();
       for (const key of disabled) {
         this.changes.publish({
           kind: 'api_key',
           id: key.id,
           digests: [key.keyHash],
         });
+        const live = liveChange(liveFingerprints(key, now), []);
+        if (live) this.changes.publish(live);
       }
     } catch (error) {
       this.logger.error(`Could not disable leaked keys: ${String(error)}`);

@@ -36,9 +36,10 @@ const REFUSALS = new Set<ErrorCode>([
  * Refused credentials per client IP (SPEC §7): after AUTH_FAILURE_LIMIT in a
  * sliding minute, a credential that is not already verified in memory gets
  * 429 too_many_failures before any database lookup. The gate is consulted
- * only on a cache miss, so a working integration behind the same IP keeps
- * working. 429s are not counted. The counts live in RATE_LIMIT_STORE, shared
- * between instances when that store is.
+ * only on a cache miss, and not for a credential LiveCredentials knows to be
+ * live, so a working integration behind the same IP keeps working. 429s
+ * are not counted. The counts live in RATE_LIMIT_STORE, shared between
+ * instances when that store is.
  */
 @Injectable()
 export class AuthFailures {

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service';
 import { ExplainController } from './explain.controller';
 import { ExplainService } from './explain.service';
 import { KeyUsageObserver } from './key-usage.observer';
+import { LiveCredentials } from './live-credentials';
 import { MeController } from './me.controller';
 import { RouteMatcher } from './route-matcher';
 import { AccessDecision } from './access-decision';
@@ -28,6 +29,7 @@ import { AuditModule } from '../audit/audit.module';
   controllers: [MeController, ApiDescriptionController, ExplainController],
   providers: [
     AuthFailures,
+    LiveCredentials,
     AuthService,
     AuthGuard,
     IpCheck,
@@ -44,6 +46,7 @@ import { AuditModule } from '../audit/audit.module';
     KeyUsageObserver,
   ],
   exports: [
+    LiveCredentials,
     AuthService,
     AuthGuard,
     AccessDecision,

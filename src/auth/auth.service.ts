@@ -6,6 +6,8 @@ import { andThen, type MaybePromise } from '../concurrency/maybe-promise';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SessionVerifier } from '../sessions/session.verifier';
 import { AuthFailures } from './auth-failures';
+import { LiveCredentials } from './live-credentials';
+import type { Gate } from '../cache/credential-cache';
 import {
   type Credential,
   findCredential,
@@ -23,6 +25,7 @@ export class AuthService {
     private readonly apiKeys: ApiKeyVerifier,
     private readonly sessions: SessionVerifier,
     private readonly failures: AuthFailures,
+    private readonly live: LiveCredentials,
   ) {}
 
   /**
@@ -56,7 +59,9 @@ export class AuthService {
   }
 
   private verify(req: Request, credential: Credential): MaybePromise<void> {
-    const gate = () => this.failures.gate(req);
+    // SPEC §7: over the limit, only a live credential goes on to a lookup.
+    const gate: Gate = (digest) =>
+      this.live.has(digest) ? undefined : this.failures.gate(req);
     if (credential.kind === 'api_key') {
       return andThen(this.apiKeys.verify(credential.secret, gate), (auth) => {
         setAuth(req, auth);

@@ -14,6 +14,12 @@ export type Change =
   | { kind: 'user'; userId: number; endSessions?: boolean }
   | { kind: 'session'; id: string }
   | { kind: 'role'; id: string }
+  /**
+   * Credentials that became live or stopped being so, as fingerprints
+   * (cache/digest-index.ts): the failed-authentication gate lets live ones
+   * through without a lookup (SPEC §7).
+   */
+  | { kind: 'live'; added?: number[]; removed?: number[] }
   /** A record of this resource (`events`, `categories`…) was created, edited or deleted. */
   | { kind: 'records'; resource: string }
   /** Anything may have changed (changes from other instances were missed): drop every cached copy. */

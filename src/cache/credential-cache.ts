@@ -1,6 +1,11 @@
 import { BoundedCache } from './bounded-cache';
 import type { MaybePromise } from '../concurrency/maybe-promise';
 
+/** Refuses (rejects or throws) a credential that may not be looked up now; it gets the digest. */
+export type Gate = (digest: string) => MaybePromise<void>;
+
+const open: Gate = () => undefined;
+
 export interface CredentialCacheOptions {
   maxSize: number;
   ttlMs: number;
@@ -33,18 +38,19 @@ export class CredentialCache<T> {
 
   /**
    * The record (or null for unknown) from memory when cached, else from
-   * `load`. Anything but a verified record passes `gate` first (which may
-   * throw): the failed-authentication limit never stops a known credential.
+   * `load`. Anything but a verified record passes `gate(digest)` first
+   * (which may refuse): the failed-authentication limit never stops a
+   * credential verified here, and the gate knows the others that are live.
    */
   lookup(
     digest: string,
     now: number,
     load: () => Promise<T | null>,
-    gate: () => MaybePromise<void> = () => undefined,
+    gate: Gate = open,
   ): MaybePromise<T | null> {
     this.stats.lookups++;
     if (!this.trusted()) {
-      const gated = gate();
+      const gated = gate(digest);
       return gated instanceof Promise ? gated.then(load) : load();
     }
     const cached = this.known.get(digest, now);
@@ -52,7 +58,7 @@ export class CredentialCache<T> {
       this.stats.hits++;
       return cached;
     }
-    const gated = gate();
+    const gated = gate(digest);
     return gated instanceof Promise
       ? gated.then(() => this.miss(digest, now, load))
       : this.miss(digest, now, load);

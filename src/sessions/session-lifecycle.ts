@@ -6,6 +6,7 @@ import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
 import type { AuditDetails } from '../audit/audit-entry.entity';
 import { AuditLog } from '../audit/audit-log';
+import { fingerprint } from '../cache/digest-index';
 import { ChangeBus } from '../bus/change-bus';
 import { WriteLock } from '../database/write-lock';
 import {
@@ -114,6 +115,11 @@ export class SessionLifecycle {
         targetId: user.username,
         details: { method: signIn.method },
       });
+    });
+    // Live from now on every instance: its gate (SPEC §7) lets it through.
+    this.changes.publish({
+      kind: 'live',
+      added: [fingerprint(session.tokenHash)],
     });
     const expiresAt = this.verifier.expiry({ session, lastSeen: now });
     return {

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { AppError } from '../http/app-error';
 import { Clock } from '../time/clock';
-import { CredentialCache } from '../cache/credential-cache';
+import { CredentialCache, type Gate } from '../cache/credential-cache';
 import { ChangeBus } from '../bus/change-bus';
 import {
   andThen,
@@ -90,10 +90,7 @@ export class SessionVerifier implements OnApplicationShutdown {
   }
 
   /** Synchronous when the session is cached; idle timeout and max age are checked either way. */
-  verify(
-    token: string,
-    gate?: () => MaybePromise<void>,
-  ): MaybePromise<VerifiedSession> {
+  verify(token: string, gate?: Gate): MaybePromise<VerifiedSession> {
     const now = this.clock.now();
     const digest = sha256Hex(token);
     const found = this.cache.lookup(digest, now, () => this.load(digest), gate);

@@ -214,6 +214,29 @@ describe('the failed-authentication counter', () => {
       expect([res.status, res.body.code]).toEqual([429, 'too_many_failures']);
     }
   });
+
+  it('never locks out a live credential made on the other instance (SPEC §7, amended)', async () => {
+    const from = { 'x-forwarded-for': '10.9.9.10' };
+    for (let i = 0; i < 40; i++) {
+      const res = await call(i % 2 ? a.url : b.url, 'GET', '/api/me', {
+        headers: {
+          ...from,
+          'x-api-key': `Guess${String(i).padStart(19, '0')}`,
+        },
+      });
+      expect(res.status).toBe(401);
+    }
+    // Made on a after the flood; b has never verified either.
+    const k = await newKey();
+    const sessionId = await login(a, 'admin', ADMIN_PASSWORD);
+    await wait(PROPAGATION_MS);
+    const onB = (headers: Record<string, string>) =>
+      call(b.url, 'GET', '/api/me', { headers: { ...from, ...headers } });
+    expect((await onB({ 'x-api-key': k.secret })).status).toBe(200);
+    expect((await onB({ 'x-session-id': sessionId })).status).toBe(200);
+    const guess = await onB({ 'x-api-key': `Guess${'9'.repeat(19)}` });
+    expect([guess.status, guess.body.code]).toEqual([429, 'too_many_failures']);
+  });
 });
 
 describe('a change made on one instance is seen by the other 100 ms later', () => {
