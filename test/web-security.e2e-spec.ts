@@ -6,7 +6,7 @@ const CSP_DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' data:",
   "connect-src 'self'",
   "frame-ancestors 'none'",
 ];
@@ -32,7 +32,11 @@ describe('headers for the console and the API (SPEC §2, §10)', () => {
       for (const directive of CSP_DIRECTIVES) {
         expect(policy.split(/;\s*/)).toContain(directive);
       }
-      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|data:/);
+      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+      // data: only for images (the TOTP QR code), never for script or style.
+      expect(policy.split(/;\s*/).filter((d) => d.includes('data:'))).toEqual([
+        "img-src 'self' data:",
+      ]);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['cache-control']).toBe('no-store');

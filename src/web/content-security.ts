@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 /**
  * helmet's headers on every response, the JSON API's included. The console is
  * an admin page: scripts, styles, images and API calls come from this origin
- * only (no inline code, so an injected title cannot run), and no other site
+ * only (images also from data: URLs) (no inline code, so an injected title cannot run), and no other site
  * may frame it (clickjacking). Referrer-Policy stays no-referrer (SPEC §2).
  */
 export function contentSecurity(): RequestHandler {
@@ -15,7 +15,9 @@ export function contentSecurity(): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'"],
+        // data: for the QR code of a TOTP enrolment, drawn in the page (an
+        // image cannot run script, whatever its source).
+        imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -112,6 +112,14 @@ describe('two-factor authentication in the console', () => {
       name: 'Set Up Authenticator App',
     });
     await dialog.getByRole('img', { name: 'QR code' }).waitFor();
+    // An image with alt text (SPEC §18), shown: it loaded under the CSP.
+    const qr = dialog.getByAltText('QR code');
+    expect(
+      await qr.evaluate(
+        (img: { complete: boolean; naturalWidth: number }) =>
+          img.complete && img.naturalWidth > 0,
+      ),
+    ).toBe(true);
     secret = (await dialog.locator('code.secret').textContent())!;
     expect(secret).toMatch(/^[A-Z2-7]+=*$/);
     await expectAccessible(page, 'Set Up Authenticator App');
