@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 import { migrateUnderLock } from '../database/postgres/migrate';
+import { ServerKeys } from '../database/server-keys';
 import { WriteLock } from '../database/write-lock';
 
 @Global()
@@ -24,7 +25,7 @@ import { WriteLock } from '../database/write-lock';
       },
     }),
   ],
-  providers: [WriteLock],
-  exports: [WriteLock],
+  providers: [WriteLock, ServerKeys],
+  exports: [WriteLock, ServerKeys],
 })
 export class DatabaseModule {}

@@ -1,10 +1,10 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { ApiKeyUsage } from '../api-keys/api-key-usage.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { ServerSecret } from '../database/server-secret.entity';
 import { MfaToken } from '../mfa/mfa-token.entity';
 import { Passkey } from '../mfa/passkey.entity';
 import { RecoveryCode } from '../mfa/recovery-code.entity';
-import { ServerSecret } from '../mfa/server-secret.entity';
 import { SpentChallenge } from '../mfa/spent-challenge.entity';
 import { TotpFactor } from '../mfa/totp-factor.entity';
 import { GUARDED_RESOURCES } from './guarded-resources';
