@@ -9,7 +9,7 @@ import { SpentChallenge } from '../mfa/spent-challenge.entity';
 import { TotpFactor } from '../mfa/totp-factor.entity';
 import { GUARDED_RESOURCES } from './guarded-resources';
 import { Session } from '../sessions/session.entity';
-import { SsoLogin } from '../sso/sso-login.entity';
+import { SsoSpentState } from '../sso/sso-spent-state.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity of the schema; migrations must match them (a test checks). */
@@ -25,6 +25,6 @@ export const ENTITIES = [
   MfaToken,
   SpentChallenge,
   ServerSecret,
-  SsoLogin,
+  SsoSpentState,
   ...GUARDED_RESOURCES.map((resource) => resource.entity),
 ];

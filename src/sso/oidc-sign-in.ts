@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BaseClient, CallbackParamsType, generators } from 'openid-client';
 import type { AuditContext } from '../audit/audit-context';
-import { safeEqual } from '../secrets/secrets';
 import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
 import type { LoginResult } from '../sessions/session-lifecycle';
 import { OidcClient } from './oidc-client';
@@ -61,9 +60,9 @@ export class OidcSignIn {
     const client = await this.oidc.ready();
     if (!client)
       throw await this.ssoSignIn.failed('oidc', 'unavailable', context);
-    const login = await this.logins.consume(cookie);
     const params = client.callbackParams(callbackUrl);
-    if (!login || !sameState(params, login.state)) {
+    const login = await this.logins.consume(cookie, params.state);
+    if (!login) {
       throw await this.ssoSignIn.failed('oidc', 'state_mismatch', context);
     }
     let claims: Record<string, unknown>;
@@ -122,7 +121,3 @@ export class OidcSignIn {
     };
   }
 }
-
-/** The callback's state is the one this browser's cookie was bound to (compared in constant time). */
-const sameState = (params: CallbackParamsType, state: string): boolean =>
-  typeof params.state === 'string' && safeEqual(params.state, state);

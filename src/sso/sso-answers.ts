@@ -63,7 +63,7 @@ export function backFromProvider(
   res: Response,
   { session, returnTo }: { session: LoginResult; returnTo: string },
 ): void {
-  // Spent (the server forgot its state as it read it): the browser may forget it too.
+  // Spent (its state is marked used): the browser may forget it too.
   res.clearCookie(SSO_COOKIE, stateCookie(req));
   signedInTo(req, res, session, returnTo);
 }

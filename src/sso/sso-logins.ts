@@ -7,17 +7,27 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { generators } from 'openid-client';
 import { Repository } from 'typeorm';
+import { ServerKeys } from '../database/server-keys';
+import { isUniqueViolation } from '../database/unique-violation';
+import { WriteLock } from '../database/write-lock';
+import { openSealed, seal } from '../secrets/seal';
+import { safeEqual, sha256Hex } from '../secrets/secrets';
 import { Clock } from '../time/clock';
 import { repeat } from '../time/repeat';
-import { newToken, sha256Hex, TOKEN_PATTERN } from '../secrets/secrets';
-import { WriteLock } from '../database/write-lock';
-import { SsoLogin } from './sso-login.entity';
+import { SsoSpentState } from './sso-spent-state.entity';
 
 /** SPEC §17: the cookie binding a sign-in to its browser lives at most 600 s. */
 export const SSO_LOGIN_TTL_SECONDS = 600;
-/** Often, so a flood of sign-ins never finished keeps the table small. */
 const SWEEP_MS = 10 * 60 * 1000;
+/**
+ * Percent-encoded, so the sealed cookie stays well under the 4096 bytes a
+ * browser keeps of one (a longer one would be dropped, the sign-in lost).
+ */
 const RETURN_TO_MAX = 2048;
+/** Longer than any cookie this server seals; a longer one is not opened. */
+const COOKIE_MAX = 4096;
+const KEY_PURPOSE = 'sso sign-in cookie v1';
+const SEAL_CONTEXT = 'opsgate_sso';
 
 /**
  * SPEC §17: a path that starts with `/` and whose second character is
@@ -35,7 +45,10 @@ export function sameSitePath(value: unknown): string | null {
   );
   if (unsafe) return null;
   // The query parser never yields a lone surrogate, on which this would throw.
-  return value.replace(/[\u0080-\uffff]+/g, (run) => encodeURIComponent(run));
+  const path = value.replace(/[\u0080-\uffff]+/g, (run) =>
+    encodeURIComponent(run),
+  );
+  return path.length > RETURN_TO_MAX ? null : path;
 }
 
 export interface PendingLogin {
@@ -45,67 +58,91 @@ export interface PendingLogin {
   returnTo: string | null;
 }
 
-/** OpenID sign-ins under way: started by GET /api/sso/login, each used once by its callback. */
+/** What the cookie seals: the sign-in, and when it began. */
+interface Sealed {
+  s: string;
+  n: string;
+  v: string;
+  r: string | null;
+  t: number;
+}
+
+/**
+ * OpenID sign-ins under way: started by GET /api/sso/login, each used once
+ * by its callback. The public start writes nothing (a flood of them once
+ * filled a table): the state, nonce, PKCE verifier and return_to travel
+ * sealed (AES-256-GCM under the server's key) in the browser's cookie,
+ * which the callback opens. Only a callback that uses a state writes, a
+ * marker whose primary key lets the state serve once on every instance.
+ */
 @Injectable()
 export class SsoLogins implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SSO');
   private stopSweeping?: () => void;
+  private key?: Buffer;
 
   constructor(
-    @InjectRepository(SsoLogin) private readonly logins: Repository<SsoLogin>,
+    @InjectRepository(SsoSpentState)
+    private readonly spent: Repository<SsoSpentState>,
+    private readonly serverKeys: ServerKeys,
     private readonly lock: WriteLock,
     private readonly clock: Clock,
   ) {}
 
-  /** A fresh state, nonce and PKCE verifier, and the cookie value that finds them again. */
+  /** A fresh state, nonce and PKCE verifier, and the cookie value that carries them. */
   async begin(
     returnTo: string | null,
   ): Promise<{ cookie: string; login: PendingLogin }> {
-    const cookie = newToken();
     const login: PendingLogin = {
       state: generators.state(),
       nonce: generators.nonce(),
       codeVerifier: generators.codeVerifier(),
       returnTo,
     };
-    await this.lock.exclusive(() =>
-      this.logins.insert({
-        id: sha256Hex(cookie),
-        ...login,
-        createdAt: new Date(this.clock.now()),
-      }),
+    const sealed: Sealed = {
+      s: login.state,
+      n: login.nonce,
+      v: login.codeVerifier,
+      r: login.returnTo,
+      t: this.clock.now(),
+    };
+    const cookie = seal(
+      await this.sealKey(),
+      JSON.stringify(sealed),
+      SEAL_CONTEXT,
     );
     return { cookie, login };
   }
 
   /**
-   * The sign-in this cookie started, removed as it is read: a state is used
-   * once, even by two callbacks at once on two instances (the delete counts).
-   * Null when there is none, it is spent, or it is older than 600 s.
+   * The sign-in this cookie carries, if the callback's `state` is its own,
+   * it began at most 600 s ago, and no callback used it before (here or on
+   * another instance: the marker's insert decides, even between two at
+   * once). Null otherwise.
    */
-  async consume(cookie: unknown): Promise<PendingLogin | null> {
-    if (typeof cookie !== 'string' || !TOKEN_PATTERN.test(cookie)) return null;
-    const id = sha256Hex(cookie);
-    const found = await this.lock.transaction(async (manager) => {
-      const row = await manager.findOneBy(SsoLogin, { id });
-      if (!row) return null;
-      const { affected } = await manager.delete(SsoLogin, { id });
-      return affected === 1 ? row : null;
-    });
-    const oldest = this.clock.now() - SSO_LOGIN_TTL_SECONDS * 1000;
-    if (!found || found.createdAt.getTime() < oldest) return null;
-    const { state, nonce, codeVerifier, returnTo } = found;
-    return { state, nonce, codeVerifier, returnTo };
+  async consume(cookie: unknown, state: unknown): Promise<PendingLogin | null> {
+    const login = await this.opened(cookie);
+    if (!login || typeof state !== 'string' || !safeEqual(state, login.s)) {
+      return null;
+    }
+    const expiresAt = login.t + SSO_LOGIN_TTL_SECONDS * 1000;
+    if (expiresAt <= this.clock.now()) return null;
+    if (!(await this.markSpent(login.s, expiresAt))) return null;
+    return {
+      state: login.s,
+      nonce: login.n,
+      codeVerifier: login.v,
+      returnTo: login.r,
+    };
   }
 
-  /** Deletes sign-ins never finished. */
+  /** Forgets markers of states that have expired anyway. */
   async sweep(): Promise<number> {
-    const oldest = this.clock.now() - SSO_LOGIN_TTL_SECONDS * 1000;
     const result = await this.lock.exclusive(() =>
-      this.logins
+      this.spent
         .createQueryBuilder()
         .delete()
-        .where('created_at < :oldest', { oldest })
+        .where('expires_at <= :now', { now: this.clock.now() })
         .execute(),
     );
     return result.affected ?? 0;
@@ -116,11 +153,43 @@ export class SsoLogins implements OnApplicationBootstrap, OnModuleDestroy {
       SWEEP_MS,
       () => this.sweep(),
       (error) =>
-        this.logger.warn(`Sweeping SSO sign-ins failed: ${String(error)}`),
+        this.logger.warn(`Sweeping used SSO states failed: ${String(error)}`),
     );
   }
 
   onModuleDestroy(): void {
     this.stopSweeping?.();
+  }
+
+  /** The cookie's content; null when this server did not seal it (or it was changed). */
+  private async opened(cookie: unknown): Promise<Sealed | null> {
+    if (typeof cookie !== 'string' || cookie.length > COOKIE_MAX) return null;
+    const plain = openSealed(await this.sealKey(), cookie, SEAL_CONTEXT);
+    if (plain === null) return null;
+    const login = JSON.parse(plain) as Sealed;
+    return typeof login.s === 'string' && typeof login.t === 'number'
+      ? login
+      : null;
+  }
+
+  /** True the first time only; the primary key decides between requests and instances. */
+  private async markSpent(state: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.lock.exclusive(() =>
+        this.spent.insert({
+          digest: sha256Hex(state),
+          expiresAt: new Date(expiresAt),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  private async sealKey(): Promise<Buffer> {
+    this.key ??= await this.serverKeys.key(KEY_PURPOSE);
+    return this.key;
   }
 }

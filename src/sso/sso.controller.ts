@@ -69,7 +69,7 @@ export class SsoController {
   @Redirects("To the OpenID provider's authorization endpoint")
   @SetsCookie(
     [SSO_COOKIE],
-    'Binds this sign-in (its state, nonce and PKCE verifier) to the browser: HttpOnly, SameSite=Lax, Path=/api/sso, Max-Age=600.',
+    "Binds this sign-in to the browser: its state, nonce, PKCE verifier and return_to, sealed under the server's key. HttpOnly, SameSite=Lax, Path=/api/sso, Max-Age=600.",
   )
   @Summary('Start signing in with the OpenID provider')
   @MayFail('sso_failed', 'too_many_failures')

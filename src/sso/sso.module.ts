@@ -8,15 +8,15 @@ import { HeaderSignIn } from './header-sign-in';
 import { OidcClient } from './oidc-client';
 import { OidcSignIn } from './oidc-sign-in';
 import { SsoAccounts } from './sso-accounts';
-import { SsoLogin } from './sso-login.entity';
 import { SsoLogins } from './sso-logins';
+import { SsoSpentState } from './sso-spent-state.entity';
 import { SsoSignIn } from './sso-sign-in';
 import { SsoController } from './sso.controller';
 import { SsoService } from './sso.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SsoLogin]),
+    TypeOrmModule.forFeature([SsoSpentState]),
     AuditModule,
     RedisModule,
     SessionsModule,

@@ -9,6 +9,7 @@ import { SingleSignOn1796520546370 } from './1796520546370-single-sign-on';
 import { KeyUsage1796524380379 } from './1796524380379-key-usage';
 import { IpAllowlists1796525438379 } from './1796525438379-ip-allowlists';
 import { SsoSubjects1796526700000 } from './1796526700000-sso-subjects';
+import { SsoSpentStates1796527695049 } from './1796527695049-sso-spent-states';
 
 /** Every migration, oldest first. A generated migration is added here by hand. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   KeyUsage1796524380379,
   IpAllowlists1796525438379,
   SsoSubjects1796526700000,
+  SsoSpentStates1796527695049,
 ];
