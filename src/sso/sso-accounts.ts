@@ -6,6 +6,7 @@ import { ChangeBus } from '../bus/change-bus';
 import { ADMIN } from '../access/privileges';
 import { Clock } from '../time/clock';
 import { APP_CONFIG, AppConfig, SsoConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/unique-violation';
 import { WriteLock } from '../database/write-lock';
 import { rolesNamed } from '../roles/role.entity';
 import { anotherActiveAdmin, losesAdmin } from '../users/admins';
@@ -75,7 +76,25 @@ export class SsoAccounts {
     profile: SsoProfile,
     context: AuditContext,
   ): Promise<SsoAccount> {
-    const account = await this.lock.transaction(async (manager) => {
+    const account = await this.account(profile, context).catch(
+      (error: unknown) => {
+        // Another first sign-in of this person created the user after this
+        // one looked for it (the write lock keeps them apart today; this
+        // does not rely on it): once more, it now finds that user.
+        if (!isUniqueViolation(error)) throw error;
+        return this.account(profile, context);
+      },
+    );
+    // Sessions of this user elsewhere hold its rights in caches: drop them.
+    if (account.changed) {
+      await this.bus.announce({ kind: 'user', userId: account.user.id });
+    }
+    return account;
+  }
+
+  /** The user made or refreshed, with its audit entries, in one transaction. */
+  private account(profile: SsoProfile, context: AuditContext) {
+    return this.lock.transaction(async (manager) => {
       const user = await manager.findOneBy(User, {
         usernameKey: profile.username.toLowerCase(),
       });
@@ -90,11 +109,6 @@ export class SsoAccounts {
         : await this.create(manager, profile, grants, context);
       return { user: after, changed: after !== user };
     });
-    // Sessions of this user elsewhere hold its rights in caches: drop them.
-    if (account.changed) {
-      await this.bus.announce({ kind: 'user', userId: account.user.id });
-    }
-    return account;
   }
 
   private async grants(
