@@ -89,12 +89,7 @@ export class MfaSignIn implements OnModuleInit {
     }
     if (!(await this.tokens.spend(token))) throw mfaFailed(MFA_TOKEN_SPENT);
     if (!user.active) throw accountDisabled(user.username);
-    const result = await this.lifecycle.startSession(
-      user,
-      { method: 'password', aal: 2, ...client },
-      context,
-    );
-    return { ...result, aal: 2 };
+    return this.signedIn(user, 'password', client, context);
   }
 
   /**
@@ -126,11 +121,18 @@ export class MfaSignIn implements OnModuleInit {
       await this.failures.record(user.username, refusal, null, context);
       throw refusal;
     }
-    const result = await this.lifecycle.startSession(
-      user,
-      { method: 'passkey', aal: 2, ...client },
-      context,
-    );
+    return this.signedIn(user, 'passkey', client, context);
+  }
+
+  /** A session at aal 2 (SPEC §18), its answer saying so. */
+  private async signedIn(
+    user: User,
+    method: 'password' | 'passkey',
+    client: SignInClient,
+    context: AuditContext,
+  ): Promise<SignedIn> {
+    const signIn = { method, aal: 2 as const, ...client };
+    const result = await this.lifecycle.startSession(user, signIn, context);
     return { ...result, aal: 2 };
   }
 
