@@ -11,7 +11,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { login } from './helpers/auth';
+import { USER_PASSWORD, createUser, login } from './helpers/auth';
+import { enrolTotp, totpAt } from './helpers/mfa';
 import { expectProblem } from './helpers/problem';
 import { ADMIN_PASSWORD, createTestApp } from './helpers/test-app';
 import { describeOnSqlite } from './helpers/test-database';
@@ -329,6 +330,46 @@ describeOnSqlite('the opsgate CLI', () => {
         expect(entries.map((entry) => entry.details).join()).not.toContain(
           password,
         );
+      },
+      TIMEOUT_MS,
+    );
+
+    it(
+      "ends the user's sign-ins waiting for a second factor",
+      async () => {
+        // A database of its own: the tests before changed the admin's password.
+        const own = join(dir, 'mfa.sqlite');
+        const t0 = await createTestApp({ DATABASE_PATH: own });
+        const admin = await login(t0.server, 'admin', ADMIN_PASSWORD);
+        await createUser(t0.server, admin, { username: 'tess' });
+        const { secret } = await enrolTotp(
+          t0,
+          await login(t0.server, 'tess', USER_PASSWORD),
+        );
+        const pending = await request(t0.server)
+          .post('/api/sessions')
+          .send({ username: 'tess', password: USER_PASSWORD })
+          .expect(200);
+        await t0.close();
+
+        const run = await cli(['reset-password', 'tess'], {
+          cwd: dir,
+          env: { DATABASE_PATH: own },
+        });
+        expect(run.code).toBe(0);
+
+        const t = await createTestApp({ DATABASE_PATH: own }, t0.clock);
+        try {
+          const res = await request(t.server)
+            .post('/api/sessions/mfa')
+            .send({
+              mfa_token: pending.body.mfa_token,
+              code: totpAt(secret, t.clock.now()),
+            });
+          expectProblem(res, 401, 'mfa_failed');
+        } finally {
+          await t.close();
+        }
       },
       TIMEOUT_MS,
     );

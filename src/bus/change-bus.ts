@@ -10,8 +10,17 @@ export type Change =
       id: string;
       /** Digests that may no longer be unknown. */ digests: string[];
     }
-  /** `endSessions`: the user's sessions end (a new password, deletion, re-enabling). */
-  | { kind: 'user'; userId: number; endSessions?: boolean }
+  /**
+   * `endSessions`: the user's sessions and sign-ins under way end (a new
+   * password, deletion, re-enabling), all but `keepSession` (the record id
+   * of the session that changed its own password).
+   */
+  | {
+      kind: 'user';
+      userId: number;
+      endSessions?: boolean;
+      keepSession?: string;
+    }
   | { kind: 'session'; id: string }
   | { kind: 'role'; id: string }
   /**

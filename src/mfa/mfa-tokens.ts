@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ChangeBus } from '../bus/change-bus';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WriteLock } from '../database/write-lock';
 import { AppError } from '../http/app-error';
@@ -28,7 +29,17 @@ export class MfaTokens {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly lock: WriteLock,
-  ) {}
+    bus: ChangeBus,
+  ) {
+    // A token proves the password it was issued on: when the password
+    // changes (or the user is deleted or re-enabled), it ends with the
+    // user's sessions, so whoever knew the old password cannot finish.
+    bus.handle(async (change) => {
+      if (change.kind !== 'user' || !change.endSessions) return;
+      const { userId } = change;
+      await this.lock.exclusive(() => this.tokens.delete({ userId }));
+    });
+  }
 
   /** A new token for `userId`'s second step; only its digest is kept. */
   async issue(userId: number): Promise<string> {

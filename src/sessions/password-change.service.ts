@@ -16,7 +16,6 @@ import { findUser } from '../users/user-records';
 import type { ChangePasswordDto } from './change-password.dto';
 import { HashPermits } from './hash-permits';
 import { LoginThrottle } from './login-throttle';
-import { Session } from './session.entity';
 import { LoginFailures } from './login-failures';
 
 /** PUT /api/me/password (SPEC §16): a person changes their own password. */
@@ -56,7 +55,13 @@ export class PasswordChangeService {
     await this.replace(user, passwordHash, caller.sessionRecordId, context);
   }
 
-  /** One transaction: the new hash, every other session gone, the audit entry. */
+  /**
+   * The new hash and its audit entry in one transaction; then every other
+   * session, and every sign-in waiting for its second factor, ends where
+   * each such ending is done (handlers of the announcement), as when an
+   * admin sets the password. They are refused on their next request, on
+   * every instance.
+   */
   private async replace(
     user: User,
     passwordHash: string,
@@ -69,23 +74,18 @@ export class PasswordChangeService {
         { id: user.id },
         { passwordHash, updatedAt: new Date(this.clock.now()) },
       );
-      await manager
-        .createQueryBuilder()
-        .delete()
-        .from(Session)
-        .where('user_id = :userId AND id != :keep', {
-          userId: user.id,
-          keep: keepSessionId,
-        })
-        .execute();
       await this.audit.record(manager, context, {
         action: 'user.password_change',
         targetType: 'user',
         targetId: user.username,
       });
     });
-    // The ended sessions are refused on their next request, on every instance.
-    this.changes.publish({ kind: 'user', userId: user.id });
+    await this.changes.announce({
+      kind: 'user',
+      userId: user.id,
+      endSessions: true,
+      keepSession: keepSessionId,
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context';
 import type { RequestAuth } from '../access/request-auth';
 import { AppError } from '../http/app-error';
@@ -82,8 +82,14 @@ export class SessionLifecycle {
     // Users announce a new password, a deletion or a re-enabling; the sessions end here.
     changes.handle(async (change) => {
       if (change.kind !== 'user' || !change.endSessions) return;
-      const { userId } = change;
-      await this.lock.exclusive(() => this.sessions.delete({ userId }));
+      const { userId, keepSession } = change;
+      await this.lock.exclusive(() =>
+        this.sessions.delete(
+          keepSession === undefined
+            ? { userId }
+            : { userId, id: Not(keepSession) },
+        ),
+      );
     });
   }
 
