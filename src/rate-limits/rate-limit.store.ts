@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { Clock } from '../time/clock';
 import type { MaybePromise } from '../concurrency/maybe-promise';
+import { BucketedWindow } from './bucketed-window';
 import { SlidingWindow, type WindowState } from './sliding-window';
 
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
@@ -70,7 +71,8 @@ const SWEEP_MS = 10_000;
 @Injectable()
 export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly window = new SlidingWindow();
-  private readonly failures = new SlidingWindow(MAX_COUNTED_KEYS);
+  /** Per client IP, many: compact rows of buckets rather than a log of hit times. */
+  private readonly failures = new BucketedWindow(MAX_COUNTED_KEYS);
   private longestTtl = 1000;
   private longestFailureWindow = 1000;
   private readonly sweeper = setInterval(() => {
