@@ -162,10 +162,18 @@ export class ApiKeyVerifier implements OnApplicationShutdown {
     return this.lastUsed.stop();
   }
 
+  /**
+   * A query builder rather than `findOne({ where: [...] })`: the find
+   * options' translation allocated some 80 KB a call, which under a flood
+   * of guessed keys (each a lookup) ended in the old generation and grew
+   * the heap by tens of MiB (bench: ip flood).
+   */
   private async load(digest: string): Promise<Verified | null> {
-    const key = await this.keys.findOne({
-      where: [{ keyHash: digest }, { previousKeyHash: digest }],
-    });
+    const key = await this.keys
+      .createQueryBuilder('k')
+      .where('k.keyHash = :digest OR k.previousKeyHash = :digest', { digest })
+      .limit(1)
+      .getOne();
     return key && this.verified(key);
   }
 

@@ -166,11 +166,13 @@ export class SessionVerifier implements OnApplicationShutdown {
     return this.activity.stop();
   }
 
+  /** A query builder, as ApiKeyVerifier.load says why: a flood of guesses is a flood of lookups. */
   private async load(digest: string): Promise<VerifiedSession | null> {
-    const session = await this.sessions.findOne({
-      where: { tokenHash: digest },
-      relations: { user: true },
-    });
+    const session = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'user')
+      .where('s.tokenHash = :digest', { digest })
+      .getOne();
     const user = session?.user;
     if (!session || !user) return null;
     return {
