@@ -34,11 +34,13 @@ import {
   ROOT,
   SMOKE,
   benchMode,
+  ipFloodSize,
   loadBenchConfig,
   loadInstructionConfig,
   progress,
 } from './bench/config';
 import { measureInstructions } from './bench/instructions';
+import { ipFloodLines, ipFloodRss } from './bench/ip-flood';
 import type { RowResult, RowSpec } from './bench/load';
 import { loginFlood, loginFloodLines } from './bench/login-flood';
 import {
@@ -235,6 +237,7 @@ async function main(tempDir: string): Promise<void> {
     ? null
     : await severalInstances(config, tempDir);
   const memory = memoryCosts();
+  const ipFlood = await ipFloodRss(tempDir, 'this build', ipFloodSize());
 
   const list = [
     ...targets(rows, specs, big),
@@ -267,6 +270,7 @@ async function main(tempDir: string): Promise<void> {
     query_plans: plans,
     several_instances: several,
     memory_bytes_per_entry: memory,
+    ip_flood: ipFlood,
     targets: list,
     failures,
   };
@@ -304,6 +308,8 @@ async function main(tempDir: string): Promise<void> {
       .filter(([name]) => name !== 'entries')
       .map(([name, bytes]) => `${name} ${bytes}`)
       .join(', ')}`,
+    '',
+    ...ipFloodLines([ipFlood]),
   );
   out.push(
     '',
@@ -446,9 +452,32 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** BENCH_MODE=ipflood: only the RSS of the ip flood, on this build and the baseline's. */
+async function ipFloodMain(
+  tempDir: string,
+  baseline: Baseline | null,
+): Promise<void> {
+  const size = ipFloodSize();
+  const results = [];
+  if (baseline) {
+    results.push(
+      await ipFloodRss(tempDir, `baseline ${baseline.rev}`, {
+        ...size,
+        root: baseline.root,
+      }),
+    );
+  }
+  results.push(await ipFloodRss(tempDir, 'this build', size));
+  const file = writeResults('bench-ipflood', { mode: 'ipflood', results });
+  process.stdout.write(
+    `${['', ...ipFloodLines(results), '', `JSON: ${file}`].join('\n')}\n`,
+  );
+}
+
 async function dispatch(): Promise<void> {
   const rev = baselineArg();
   const baseline = rev ? await buildBaseline(rev) : null;
+  if (benchMode() === 'ipflood') return ipFloodMain(tempDir, baseline);
   if (benchMode() === 'instructions')
     return instructionsMain(tempDir, baseline);
   return baseline ? compareMain(tempDir, baseline) : main(tempDir);

@@ -95,14 +95,28 @@ export function loadBenchConfig(): BenchConfig {
   };
 }
 
-export type BenchMode = 'cpu' | 'instructions';
+export type BenchMode = 'cpu' | 'instructions' | 'ipflood';
 
-/** BENCH_MODE: `cpu` (the default: req/s, latency, CPU time) or `instructions` (callgrind). */
+/**
+ * BENCH_MODE: `cpu` (the default: req/s, latency, CPU time),
+ * `instructions` (callgrind), or `ipflood` (only the RSS of a flood of
+ * refused keys from new client IPs, ip-flood.ts; with --baseline, on both builds).
+ */
 export function benchMode(): BenchMode {
   const raw = (BASE_ENV.BENCH_MODE ?? '').trim().toLowerCase();
   if (raw === '' || raw === 'cpu') return 'cpu';
-  if (raw === 'instructions') return 'instructions';
-  throw new Error(`BENCH_MODE must be "cpu" or "instructions" (got "${raw}")`);
+  if (raw === 'instructions' || raw === 'ipflood') return raw;
+  throw new Error(
+    `BENCH_MODE must be "cpu", "instructions" or "ipflood" (got "${raw}")`,
+  );
+}
+
+/** The ip flood's size: BENCH_IP_FLOOD requests (100,000; the smoke 2,000), RSS read after a fifth. */
+export function ipFloodSize(): { requests: number; warmup: number } {
+  const requests = SMOKE
+    ? 2000
+    : Math.round(positive('BENCH_IP_FLOOD', 100_000));
+  return { requests, warmup: Math.round(requests / 5) };
 }
 
 export interface InstructionConfig {

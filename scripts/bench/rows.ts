@@ -13,7 +13,7 @@ import {
   warmUp,
 } from './load';
 
-const randomIp = () =>
+export const randomIp = () =>
   `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
 
 /**
