@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { AppError, FieldError } from '../http/app-error';
 import { BoundedList, ListRule, oversizedLists, quoted } from './bounded-list';
+import { reservedKeyErrors } from './reserved-keys';
 
 /**
  * The global pipe: strips nothing silently (unknown properties are a 400), turns
@@ -61,8 +62,28 @@ export class AppValidationPipe extends ValidationPipe {
         value as Record<string, unknown>,
       );
       if (oversized.length > 0) throw AppError.validation(oversized);
+      const reserved = reservedKeyErrors(value);
+      if (reserved.length > 0) return this.refuse(reserved, value, metadata);
     }
     return (await super.transform(value, metadata)) as unknown;
+  }
+
+  /** A 400 listing `reserved` with whatever else the full check finds wrong. */
+  private async refuse(
+    reserved: FieldError[],
+    value: unknown,
+    metadata: ArgumentMetadata,
+  ): Promise<never> {
+    try {
+      await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation_failed') {
+        throw error;
+      }
+      const others = (error.extras.errors ?? []) as FieldError[];
+      throw AppError.validation([...others, ...reserved]);
+    }
+    throw AppError.validation(reserved);
   }
 
   /**
