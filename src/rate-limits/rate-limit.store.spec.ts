@@ -147,14 +147,30 @@ describe('InMemoryRateLimitStore', () => {
       for (let i = 0; i < MAX_COUNTED_KEYS + 1000; i++) {
         store.record(`ip:${i}`, 1, 60_000);
       }
-      const failures = (store as unknown as { failures: SlidingWindow })
-        .failures;
-      expect(failures.size).toBe(MAX_COUNTED_KEYS);
+      expect(store.countedKeys('ip')).toBe(MAX_COUNTED_KEYS);
       // The newest are kept, the oldest went first.
       expect(store.count(`ip:${MAX_COUNTED_KEYS + 999}`, 1, 60_000).count).toBe(
         1,
       );
       expect(store.count('ip:0', 1, 60_000).count).toBe(0);
+    });
+
+    it("bound each key space on its own: a flood of one never pushes out another's counts", () => {
+      const HOUR = 3_600_000;
+      for (let i = 0; i < 99; i++) store.record('mfa-user:7', 100, HOUR);
+      store.record('login:vic\n10.0.0.1', 5, 60_000);
+      for (let i = 0; i <= MAX_COUNTED_KEYS; i++) {
+        store.record(
+          `auth-ip:10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`,
+          50,
+          60_000,
+        );
+      }
+      expect(store.countedKeys('auth-ip')).toBe(MAX_COUNTED_KEYS);
+      expect(store.count('mfa-user:7', 100, HOUR).count).toBe(99);
+      expect(store.count('login:vic\n10.0.0.1', 5, 60_000).count).toBe(1);
+      // The flooding space lost its own oldest.
+      expect(store.count('auth-ip:10.0.0.0', 50, 60_000).count).toBe(0);
     });
   });
 
@@ -175,6 +191,15 @@ describe('InMemoryRateLimitStore', () => {
       clock.advance(1000);
       jest.advanceTimersByTime(10_000);
       expect(logCount()).toBe(0);
+    });
+
+    it("sweeps each failure space by its own window: an hour's window keeps a minute's keys no longer", () => {
+      store.record('mfa-user:1', 100, 3_600_000);
+      store.record('auth-ip:10.0.0.1', 50, 60_000);
+      clock.advance(60_000);
+      jest.advanceTimersByTime(10_000);
+      expect(store.countedKeys('auth-ip')).toBe(0);
+      expect(store.count('mfa-user:1', 100, 3_600_000).count).toBe(1);
     });
 
     it('never drops a key whose hits are still inside its (longer) window', async () => {

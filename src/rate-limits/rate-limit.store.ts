@@ -13,8 +13,11 @@ type ThrottlerStorageRecord = Awaited<
 
 /**
  * Sliding-window counters of failures (per client IP: refused credentials,
- * failed logins). `count` only: a counter never refuses by itself, its user
- * compares the count with its limit.
+ * failed logins; per user: wrong second factors). `count` only: a counter
+ * never refuses by itself, its user compares the count with its limit.
+ * Keys are `<space>:<id>` (`auth-ip:10.0.0.1`, `mfa-user:42`): in process,
+ * each space is bounded on its own, so a flood of one kind of key (client
+ * addresses are cheap) never pushes out the counts of another.
  */
 export interface FailureCounters {
   /** Hits of `key` in the last `windowMs`, and how long until fewer than `limit` remain. */
@@ -63,22 +66,41 @@ export function rateRecord(
   };
 }
 
-/** Most client IPs whose failures are remembered: a flood from many IPs cannot exhaust memory. */
+/** Most keys remembered per failure space (client IPs…): a flood from many IPs cannot exhaust memory. */
 export const MAX_COUNTED_KEYS = 50_000;
 
 const SWEEP_MS = 10_000;
 
+/** The failure counts of one key space, swept by its own longest window. */
+interface FailureSpace {
+  counts: BucketedWindow;
+  longestWindow: number;
+}
+
+/** The space of a failure key: its text before the first `:`. */
+const spaceOf = (key: string): string => {
+  const colon = key.indexOf(':');
+  return colon < 0 ? '' : key.slice(0, colon);
+};
+
 @Injectable()
 export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   private readonly window = new SlidingWindow();
-  /** Per client IP, many: compact rows of buckets rather than a log of hit times. */
-  private readonly failures = new BucketedWindow(MAX_COUNTED_KEYS);
+  /**
+   * Per key space (a handful, named in code): per client IP there are
+   * many, so compact rows of buckets rather than a log of hit times. A
+   * space evicts only its own oldest key: a per-user count (100 wrong
+   * second factors an hour) once shared the 50,000 places with every
+   * spoofable client address, and a flood of them pushed it out.
+   */
+  private readonly failures = new Map<string, FailureSpace>();
   private longestTtl = 1000;
-  private longestFailureWindow = 1000;
   private readonly sweeper = setInterval(() => {
     const now = this.clock.now();
     this.window.sweep(this.longestTtl, now);
-    this.failures.sweep(this.longestFailureWindow, now);
+    for (const space of this.failures.values()) {
+      space.counts.sweep(space.longestWindow, now);
+    }
   }, SWEEP_MS).unref();
 
   constructor(private readonly clock: Clock) {}
@@ -105,18 +127,40 @@ export class InMemoryRateLimitStore implements RateLimitStore, OnModuleDestroy {
   }
 
   count(key: string, limit: number, windowMs: number): WindowState {
-    return this.failures.peek(key, limit, windowMs, this.clock.now());
+    const counts = this.failures.get(spaceOf(key))?.counts;
+    const now = this.clock.now();
+    return counts
+      ? counts.peek(key, limit, windowMs, now)
+      : { count: 0, msUntilAllowed: 0, msUntilOldestLeaves: 0 };
   }
 
   record(key: string, limit: number, windowMs: number): WindowState {
-    this.longestFailureWindow = Math.max(this.longestFailureWindow, windowMs);
-    return this.failures.hit(key, limit, windowMs, this.clock.now());
+    const space = this.space(spaceOf(key));
+    space.longestWindow = Math.max(space.longestWindow, windowMs);
+    return space.counts.hit(key, limit, windowMs, this.clock.now());
   }
 
   forget(key: string): Promise<void> {
     this.window.forget(key);
-    this.failures.forget(key);
+    this.failures.get(spaceOf(key))?.counts.forget(key);
     return Promise.resolve();
+  }
+
+  /** Keys remembered in a failure space (tests, and the bench's memory figures). */
+  countedKeys(space: string): number {
+    return this.failures.get(space)?.counts.size ?? 0;
+  }
+
+  private space(name: string): FailureSpace {
+    let space = this.failures.get(name);
+    if (!space) {
+      space = {
+        counts: new BucketedWindow(MAX_COUNTED_KEYS),
+        longestWindow: 1000,
+      };
+      this.failures.set(name, space);
+    }
+    return space;
   }
 
   onModuleDestroy(): void {
