@@ -3,8 +3,8 @@
  * returned function is called. The timer never keeps the process alive, and
  * a failed run goes to `onError` (a warn line) rather than becoming an
  * unhandled rejection: the next run simply tries again. For the periodic
- * sweeps (audit retention, ended sessions, spent challenges, unfinished
- * SSO sign-ins), so each is started, guarded and stopped the same way.
+ * sweeps (audit retention, ended sessions, spent challenges, used SSO
+ * states), so each is started, guarded and stopped the same way.
  */
 export function repeat(
   everyMs: number,
