@@ -146,6 +146,17 @@ describe('IP allowlists per key', () => {
     }
   });
 
+  it('records the client IP TRUST_PROXY gives as the key’s last_used_ip', async () => {
+    const key = await createKey(t.server, admin);
+    await me(key.key, '192.0.2.44').expect(200);
+    const res = await t
+      .http()
+      .get(`/api/keys/${key.id}`)
+      .set('X-Session-ID', admin.sessionId)
+      .expect(200);
+    expect(res.body.last_used_ip).toBe('192.0.2.44');
+  });
+
   it('leaves sessions alone', async () => {
     await t
       .http()

@@ -16,6 +16,7 @@ const DAY_MS = 86_400_000;
 
 /** A route as usage counts it: `GET /api/events/:id`, and what it requires. */
 export interface RouteUse {
+  readonly method: string;
   readonly label: string;
   readonly privileges: readonly string[];
 }
@@ -32,9 +33,20 @@ export interface DayCounts {
   rateLimited: number;
   /** Successful requests by route. */
   readonly routes: Map<RouteUse, number>;
-  /** The client IP of the key's latest request, or null. */
-  lastIp: string | null;
+  /**
+   * Where the key's latest request came from, as received: the socket's
+   * address and X-Forwarded-For. Resolved to the client IP (TRUST_PROXY)
+   * only when written or read, not on every request.
+   */
+  lastAddress: string | undefined;
+  lastForwarded: string | undefined;
 }
+
+/** The client IP of a request from `address`, forwarded for `forwarded` (Express's rule). */
+export type ClientIpOf = (
+  address: string | undefined,
+  forwarded: string | undefined,
+) => string | undefined;
 
 export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 export const dateOf = (day: number) =>
@@ -56,6 +68,8 @@ export class KeyUsage implements OnApplicationShutdown {
   private running: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private readonly logger = new Logger('KeyUsage');
+  /** Until the HTTP layer says how (TRUST_PROXY), the socket's address. */
+  private clientIpOf: ClientIpOf = (address) => address;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -68,15 +82,22 @@ export class KeyUsage implements OnApplicationShutdown {
     ).unref();
   }
 
+  /** How a request's address and X-Forwarded-For give its client IP (set by the HTTP layer). */
+  resolveClientsWith(clientIpOf: ClientIpOf): void {
+    this.clientIpOf = clientIpOf;
+  }
+
   /**
    * One request of `keyId`: its outcome (null: answered otherwise, e.g. 404)
-   * and, when it succeeded, its route; `ip` when the key authenticated it.
+   * and, when it succeeded, its route; where it came from when the key
+   * authenticated it (`address` undefined otherwise).
    */
   count(
     keyId: string,
     outcome: UsageOutcome | null,
     route: RouteUse | undefined,
-    ip: string | undefined,
+    address?: string,
+    forwarded?: string,
   ): void {
     const day = dayOf(this.clock.now());
     let counts = this.pending.get(keyId);
@@ -85,7 +106,10 @@ export class KeyUsage implements OnApplicationShutdown {
       counts = emptyDay(keyId, day);
       this.pending.set(keyId, counts);
     }
-    if (ip !== undefined) counts.lastIp = ip;
+    if (address !== undefined) {
+      counts.lastAddress = address;
+      counts.lastForwarded = forwarded;
+    }
     if (outcome === 'success') {
       counts.success++;
       if (route) counts.routes.set(route, (counts.routes.get(route) ?? 0) + 1);
@@ -105,10 +129,16 @@ export class KeyUsage implements OnApplicationShutdown {
   lastIp(keyId: string): string | null {
     const unwritten = this.unwritten(keyId);
     for (let i = unwritten.length - 1; i >= 0; i--) {
-      const ip = unwritten[i].lastIp;
-      if (ip !== null) return normalIp(ip);
+      const ip = this.ipOf(unwritten[i]);
+      if (ip !== null) return ip;
     }
     return null;
+  }
+
+  private ipOf(counts: DayCounts): string | null {
+    if (counts.lastAddress === undefined) return null;
+    const ip = this.clientIpOf(counts.lastAddress, counts.lastForwarded);
+    return ip === undefined ? null : normalIp(ip);
   }
 
   /** The key is gone: what it counted is dropped with its rows. */
@@ -135,7 +165,12 @@ export class KeyUsage implements OnApplicationShutdown {
     this.pending = new Map();
     this.writing = batch;
     try {
-      await this.lock.transaction((manager) => write(manager, batch));
+      const ips = new Map<string, string>();
+      for (const counts of batch) {
+        const ip = this.ipOf(counts);
+        if (ip !== null) ips.set(counts.keyId, ip);
+      }
+      await this.lock.transaction((manager) => write(manager, batch, ips));
     } catch (error) {
       // Kept for the next flush: counts are added, so nothing is lost or doubled.
       this.ended = [...batch, ...this.ended];
@@ -154,7 +189,8 @@ function emptyDay(keyId: string, day: number): DayCounts {
     denied: 0,
     rateLimited: 0,
     routes: new Map(),
-    lastIp: null,
+    lastAddress: undefined,
+    lastForwarded: undefined,
   };
 }
 
@@ -166,9 +202,16 @@ const CHUNK = 400;
  * lock's transaction, which on PostgreSQL is also a database lock: instances
  * adding to the same row take turns, so none overwrites another's counts.
  */
-async function write(manager: EntityManager, batch: DayCounts[]) {
+async function write(
+  manager: EntityManager,
+  batch: DayCounts[],
+  lastIps: Map<string, string>,
+) {
   for (let i = 0; i < batch.length; i += CHUNK) {
     await writeChunk(manager, batch.slice(i, i + CHUNK));
+  }
+  for (const [id, ip] of lastIps) {
+    await manager.update(ApiKey, { id }, { lastUsedIp: ip });
   }
 }
 
@@ -180,22 +223,17 @@ async function writeChunk(manager: EntityManager, batch: DayCounts[]) {
   const rows = new Map(existing.map((row) => [`${row.keyId} ${row.day}`, row]));
   const added = new Map<string, ApiKeyUsage>();
   const updated = new Set<ApiKeyUsage>();
-  const lastIps = new Map<string, string>();
   for (const counts of batch) {
     const id = `${counts.keyId} ${dateOf(counts.day)}`;
     const row = rows.get(id) ?? added.get(id) ?? newRow(counts);
     if (rows.has(id)) updated.add(row);
     else added.set(id, row);
     addTo(row, counts);
-    if (counts.lastIp !== null) lastIps.set(counts.keyId, counts.lastIp);
   }
   if (added.size > 0) await manager.insert(ApiKeyUsage, [...added.values()]);
   for (const row of updated) {
     const { keyId, day, ...values } = row;
     await manager.update(ApiKeyUsage, { keyId, day }, values);
-  }
-  for (const [id, ip] of lastIps) {
-    await manager.update(ApiKey, { id }, { lastUsedIp: normalIp(ip) });
   }
 }
 

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { authOf } from '../access/request-auth';
 import {
+  type ClientIpOf,
   KeyUsage,
   type RouteUse,
   type UsageOutcome,
 } from '../api-keys/key-usage';
+import { HttpAdapterHost } from '@nestjs/core';
 import { errorOf } from '../http/problem.filter';
 import type { RequestObserver } from '../observability/access-log';
 import { RouteTable } from './route-table';
@@ -30,48 +32,54 @@ const outcomeOf = (status: number): UsageOutcome | null =>
  */
 @Injectable()
 export class KeyUsageObserver {
-  private readonly uses = new WeakMap<object, Map<string, RouteUse>>();
+  /** Per Express route, the uses seen (one per method: nearly always one). */
+  private readonly uses = new WeakMap<object, RouteUse[]>();
   private labels?: Map<string, readonly string[]>;
 
   constructor(
     private readonly usage: KeyUsage,
     private readonly table: RouteTable,
-  ) {}
+    adapter: HttpAdapterHost,
+  ) {
+    usage.resolveClientsWith(expressClientIp(adapter));
+  }
 
   readonly observe: RequestObserver = (req: Request, res: Response) => {
     const principal = authOf(req)?.principal;
-    let keyId: string;
     if (principal) {
       if (principal.type !== 'api_key') return;
-      keyId = principal.id;
-    } else {
-      const subject = errorOf(res)?.subject;
-      if (subject?.targetType !== 'api_key') return;
-      keyId = subject.targetId;
+      const outcome = outcomeOf(res.statusCode);
+      // Where it came from, as received: resolved to the client IP only
+      // when written (Express's req.ip parses X-Forwarded-For every time).
+      // Node joins a repeated X-Forwarded-For into one string.
+      const forwarded = req.headers['x-forwarded-for'] as string | undefined;
+      this.usage.count(
+        principal.id,
+        outcome,
+        outcome === 'success' ? this.useOf(req) : undefined,
+        req.socket.remoteAddress ?? '',
+        forwarded,
+      );
+      return;
     }
-    const outcome = outcomeOf(res.statusCode);
-    this.usage.count(
-      keyId,
-      outcome,
-      outcome === 'success' ? this.useOf(req) : undefined,
-      principal ? req.ip : undefined,
-    );
+    const subject = errorOf(res)?.subject;
+    if (subject?.targetType === 'api_key') {
+      this.usage.count(subject.targetId, outcomeOf(res.statusCode), undefined);
+    }
   };
 
   private useOf(req: Request): RouteUse | undefined {
     const route = req.route as ExpressRoute | undefined;
     if (!route) return undefined;
-    let byMethod = this.uses.get(route);
-    if (!byMethod)
-      this.uses.set(route, (byMethod = new Map<string, RouteUse>()));
-    let use = byMethod.get(req.method);
-    if (!use) {
-      use = {
-        label: `${req.method} ${route.path}`,
-        privileges: this.privilegesOf(req.method, route.path),
-      };
-      byMethod.set(req.method, use);
-    }
+    let uses = this.uses.get(route);
+    if (!uses) this.uses.set(route, (uses = []));
+    for (const use of uses) if (use.method === req.method) return use;
+    const use = {
+      method: req.method,
+      label: `${req.method} ${route.path}`,
+      privileges: this.privilegesOf(req.method, route.path),
+    };
+    uses.push(use);
     return use;
   }
 
@@ -88,4 +96,28 @@ export class KeyUsageObserver {
     const verb = method === 'HEAD' ? 'GET' : method;
     return this.labels.get(`${verb} ${path}`) ?? [];
   }
+}
+
+/**
+ * The client IP Express would give a request from `address` with this
+ * X-Forwarded-For: its own req.ip getter (TRUST_PROXY's rule), on a
+ * stand-in request built only when a key's usage is written or read.
+ */
+function expressClientIp(adapter: HttpAdapterHost): ClientIpOf {
+  return (address, forwarded) => {
+    const app = adapter.httpAdapter?.getInstance<{ request: object }>();
+    if (!app) return address;
+    const stand = Object.create(app.request) as {
+      ip?: string;
+      app: unknown;
+      headers: Record<string, string>;
+      socket: { remoteAddress?: string };
+      connection: { remoteAddress?: string };
+    };
+    stand.app = app;
+    stand.headers =
+      forwarded === undefined ? {} : { 'x-forwarded-for': forwarded };
+    stand.socket = stand.connection = { remoteAddress: address };
+    return stand.ip;
+  };
 }
