@@ -96,8 +96,24 @@ describe('the interactive API reference in a browser', () => {
     await create.getByRole('tab', { name: 'Example Value' }).first().click();
     await create.getByRole('button', { name: /Try it out/ }).click();
     await expectAccessible(docs, 'trying it out');
+    // A slow answer, as on a busy server: Execute stays disabled (opacity
+    // 0.3) until it comes, and must be back at full contrast at once, not
+    // fading in while axe looks at it.
+    await docs.route('**/api/keys', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await route.continue();
+    });
     await create.getByRole('button', { name: 'Execute' }).click();
     await create.locator('.live-responses-table').first().waitFor();
+    expect(
+      await create
+        .locator('.btn.execute')
+        .evaluate((b) => [
+          b.hasAttribute('disabled'),
+          b.ownerDocument.defaultView?.getComputedStyle(b).opacity,
+        ]),
+    ).toEqual([false, '1']);
+    await docs.unroute('**/api/keys');
     await expectAccessible(docs, 'its live response');
 
     const audit = operation('/api/audit');
