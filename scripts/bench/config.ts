@@ -167,7 +167,7 @@ export function loadInstructionConfig(): InstructionConfig {
       1,
       Math.round(positive('BENCH_IR_WARMUP_PASSES', 3)),
     ),
-    rows: (BASE_ENV.BENCH_IR_ROWS?.trim() || '1,2,3,4,rl')
+    rows: (BASE_ENV.BENCH_IR_ROWS?.trim() || '1,2,3,4')
       .split(',')
       .map((id) => id.trim())
       .filter(Boolean),
