@@ -3,6 +3,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { readPlainParamsDirectly } from './plain-params';
 import {
   JSON_TYPE,
   SerializedJson,
@@ -67,6 +68,7 @@ export class OpsgateHttpAdapter extends ExpressAdapter {
    */
   constructor() {
     super();
+    readPlainParamsDirectly();
     const { stack } = this.getInstance<{ router: { stack: unknown[] } }>()
       .router;
     if (stack.length !== 1) {
