@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { AppError } from './app-error';
+import { fixedHeaders } from './fixed-headers';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { nulFieldOf, nulInBody } from './nul-guard';
 
@@ -23,15 +24,16 @@ const CONTRACT_HEADERS: ReadonlyArray<readonly [string, string]> = [
  * middlewares per request through a fresh closure, for headers that never
  * change; only middleware whose headers do not depend on the request may be
  * passed here (no CSP nonces). The contract's values win over helmet's.
+ * They go out through fixedHeaders, without setHeader's per-call checks.
  */
 export function responseHeaders(...fixed: RequestHandler[]): RequestHandler {
   const byName = new Map<string, readonly [string, string]>();
   for (const header of [...fixed.flatMap(headersSetBy), ...CONTRACT_HEADERS]) {
     byName.set(header[0].toLowerCase(), header);
   }
-  const headers = [...byName.values()];
+  const set = fixedHeaders([...byName.values()]);
   return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
+    set(res);
     next();
   };
 }
