@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '../http/app-error';
+import { cookieValues } from '../http/cookies';
 import {
   hasQueryCredentials,
   withoutQueryCredentials,
@@ -101,20 +102,4 @@ function checkForm(kind: CredentialKind, value: unknown): string {
   }
   if (typeof value === 'string' && TOKEN_PATTERN.test(value)) return value;
   throw AppError.unauthorized('invalid_session', 'The session is not valid.');
-}
-
-/** Every value of a cookie: more than one is ambiguous and so refused. */
-function cookieValues(
-  header: string | undefined,
-  name: string,
-): string | string[] | undefined {
-  if (!header) return undefined;
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    values.push(part.slice(eq + 1).trim());
-  }
-  if (values.length === 0) return undefined;
-  return values.length === 1 ? values[0] : values;
 }

@@ -67,17 +67,3 @@ export function backFromProvider(
   res.clearCookie(SSO_COOKIE, stateCookie(req));
   signedInTo(req, res, session, returnTo);
 }
-
-/**
- * One cookie's value; undefined when absent or sent more than once (then
- * which is the browser's own is unknown). Hand-written: Express parses no
- * cookies without cookie-parser, and this is all that is needed of one.
- */
-export function cookieValue(header: string | undefined, name: string) {
-  const values = (header ?? '')
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith(`${name}=`))
-    .map((part) => part.slice(name.length + 1));
-  return values.length === 1 ? values[0] : undefined;
-}

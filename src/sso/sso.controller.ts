@@ -14,13 +14,13 @@ import {
   strict,
   text,
 } from '../validation/schema';
+import { cookieValue } from '../http/cookies';
 import { SESSION_COOKIE } from '../sessions/session-cookie';
 import { HeaderSignIn } from './header-sign-in';
 import { OidcSignIn } from './oidc-sign-in';
 import {
   SSO_COOKIE,
   backFromProvider,
-  cookieValue,
   signedInTo,
   ssoRequestOf,
   toProvider,
