@@ -9,6 +9,7 @@ import {
   login,
   seedScope,
   sessionRequests,
+  keyRequests,
 } from './helpers/auth';
 import { iso } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
@@ -52,10 +53,7 @@ describe('audit log (SPEC §13)', () => {
     () => t.http(),
     () => admin.sessionId,
   );
-  const asKey = (key: string) => ({
-    get: (path: string) => t.http().get(path).set('X-API-Key', key),
-    post: (path: string) => t.http().post(path).set('X-API-Key', key),
-  });
+  const asKey = (key: string) => keyRequests(() => t.http(), key);
   async function entries(query: Record<string, string> = {}): Promise<Entry[]> {
     const res = await asAdmin
       .get('/api/audit')

@@ -6,6 +6,7 @@ import {
   login,
   seedScope,
   sessionRequests,
+  keyRequests,
 } from './helpers/auth';
 import { expectProblem } from './helpers/problem';
 import { TestApp, createTestApp } from './helpers/test-app';
@@ -35,12 +36,7 @@ describe('no escalation through a role’s holders (SPEC §20)', () => {
     () => t.http(),
     () => admin.sessionId,
   );
-  const asKey = (key: string) => ({
-    get: (path: string) => t.http().get(path).set('X-API-Key', key),
-    post: (path: string) => t.http().post(path).set('X-API-Key', key),
-    patch: (path: string) => t.http().patch(path).set('X-API-Key', key),
-    delete: (path: string) => t.http().delete(path).set('X-API-Key', key),
-  });
+  const asKey = (key: string) => keyRequests(() => t.http(), key);
   async function createRole(body: Record<string, unknown> = {}) {
     const id = fresh('role');
     await asAdmin

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyUsage } from '../src/api-keys/key-usage';
-import { createKey, login, LoggedIn, seedScope } from './helpers/auth';
+import {
+  createKey,
+  login,
+  LoggedIn,
+  seedScope,
+  keyRequests,
+} from './helpers/auth';
 import { FakeClock } from './helpers/fake-clock';
 import { expectProblem } from './helpers/problem';
 import { SqlSpy } from './helpers/sql-spy';
@@ -22,11 +28,7 @@ describe('usage per key (SPEC §19)', () => {
       .http()
       .get(`/api/keys/${id}/usage${days ? `?days=${days}` : ''}`)
       .set('X-Session-ID', admin.sessionId);
-  const asKey = (key: string) => ({
-    get: (path: string) => t.http().get(path).set('X-API-Key', key),
-    patch: (path: string) => t.http().patch(path).set('X-API-Key', key),
-    post: (path: string) => t.http().post(path).set('X-API-Key', key),
-  });
+  const asKey = (key: string) => keyRequests(() => t.http(), key);
 
   beforeAll(async () => {
     t = await createTestApp(

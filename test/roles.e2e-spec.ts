@@ -6,6 +6,7 @@ import {
   login,
   seedScope,
   sessionRequests,
+  keyRequests,
 } from './helpers/auth';
 import { iso } from './helpers/fake-clock';
 import { expectProblem, fieldsOf } from './helpers/problem';
@@ -45,12 +46,7 @@ describe('roles (SPEC §12)', () => {
     () => t.http(),
     () => admin.sessionId,
   );
-  const asKey = (key: string) => ({
-    get: (path: string) => t.http().get(path).set('X-API-Key', key),
-    post: (path: string) => t.http().post(path).set('X-API-Key', key),
-    patch: (path: string) => t.http().patch(path).set('X-API-Key', key),
-    delete: (path: string) => t.http().delete(path).set('X-API-Key', key),
-  });
+  const asKey = (key: string) => keyRequests(() => t.http(), key);
   async function createRole(body: Record<string, unknown> = {}) {
     const id = fresh('role');
     const res = await asAdmin

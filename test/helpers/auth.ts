@@ -65,6 +65,22 @@ export async function createUser(
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
+/** Requests sent with `header` set to what `value()` says when each is built. */
+function requestsWith(
+  header: string,
+  http: () => ReturnType<typeof request>,
+  value: () => string,
+): Record<Method, (path: string) => request.Test> {
+  const send = (method: Method) => (path: string) =>
+    http()[method](path).set(header, value());
+  return {
+    get: send('get'),
+    post: send('post'),
+    patch: send('patch'),
+    delete: send('delete'),
+  };
+}
+
 /**
  * Requests sent with a session's X-Session-ID. Both arguments are read when a
  * request is built, so this can be declared before `beforeAll` logs in.
@@ -73,14 +89,15 @@ export function sessionRequests(
   http: () => ReturnType<typeof request>,
   sessionId: () => string,
 ): Record<Method, (path: string) => request.Test> {
-  const send = (method: Method) => (path: string) =>
-    http()[method](path).set('X-Session-ID', sessionId());
-  return {
-    get: send('get'),
-    post: send('post'),
-    patch: send('patch'),
-    delete: send('delete'),
-  };
+  return requestsWith('X-Session-ID', http, sessionId);
+}
+
+/** Requests sent with an API key's X-API-Key. */
+export function keyRequests(
+  http: () => ReturnType<typeof request>,
+  key: string,
+): Record<Method, (path: string) => request.Test> {
+  return requestsWith('X-API-Key', http, () => key);
 }
 
 /**
