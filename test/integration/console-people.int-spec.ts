@@ -111,6 +111,8 @@ describe("people's own account in the console", () => {
     await bob.keyboard.press('Enter');
     await status(bob, '1 other session signed out.').waitFor();
     for (const session of elsewhere) expect(await meStatus(session)).toBe(401);
+    // The list is read again after the announcement: wait for it, as above.
+    await table.getByRole('row').nth(2).waitFor({ state: 'detached' });
     expect(await table.getByRole('row').count()).toBe(2); // header + this one
   });
 
